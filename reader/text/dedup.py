@@ -1,0 +1,251 @@
+"""Repeated text in an article body: which blocks to drop, and why, keeping first copies.
+
+Headline copies, repeated paragraphs (alone or as a run), near-repeats with small edits and
+whole-block boilerplate are removed; short lines that legitimately repeat, code and tables
+never are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from reader.text.blocks import Block
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A block left out of the body: why, its text, and its index in the original blocks."""
+
+    reason: str   # "repeat" | "near-repeat" | "title" | "boilerplate" | "summary"
+    text: str
+    index: int
+
+
+# Only prose can repeat by accident; code, tables, images and rules are kept as they are.
+PROSE = frozenset({"heading", "paragraph", "item", "quote"})
+
+# A block this long repeated is a copy, not a refrain or an interview's "Yes.": song lines,
+# answers and slogans are shorter. Headlines (8-12 words) are shorter too, so their copies
+# are only removed near the top (see _headline_copies) or as part of a repeated run.
+SUBSTANTIAL_WORDS = 14
+
+# Near-repeats: two paragraphs whose sets of word pairs (2-word shingles) have a Jaccard
+# similarity of at least NEAR_REPEAT are one paragraph with small edits. On the labelled set
+# (tests/data/dedup, see bench/dedup_eval.py) true near-repeats score 0.59-0.95 and the most
+# similar distinct paragraphs (same template, different facts; a follow-up that reuses a
+# sentence) score at most 0.36; 0.5 sits in that gap, nearer the distinct side because a
+# missed repeat costs less than a lost paragraph is still excluded: the gap is wide.
+NEAR_REPEAT = 0.5
+NEAR_MIN_WORDS = 12        # shorter paragraphs change too much with one edited word
+COMMON_SHINGLE = 48        # shingles in more paragraphs than this ("of the") find no candidates
+
+TOP_BLOCKS = 8             # "the top of the body", where headline copies are printed
+HEADLINE_MIN_WORDS = 3
+TITLE_SIMILAR = 0.8        # word-sequence ratio for a headline printed slightly differently
+
+_REFERENCE = re.compile(r"\s*\[\d+\]")
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc`\u00b4")
+_NOT_WORD = re.compile(r"[\W_]+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                         "\u00ab": '"', "\u00bb": '"', "\u2026": "..."})
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.?!\u2026:;]['\"\u2019\u201d)]*$")
+
+_SITES = r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|instagram|tiktok|" \
+         r"youtube|threads|bluesky|mastodon|pinterest|telegram|flipboard)"
+# Whole-block boilerplate, matched against the block's loose form (lower case, quotes made
+# plain, links' [n] and the ends' punctuation removed). Anchored at both ends: a paragraph
+# that merely starts with "Read more" is kept.
+_BOILERPLATE = re.compile(r"(?:" + r"|".join([
+    r"advertisements?|ads?|sponsored(?: content)?|paid content|promoted",
+    r"(?:skip|close|hide) (?:advertisement|ad)",
+    r"(?:the )?(?:story|article|content) continues (?:below|after (?:this|the) advertisement)",
+    r"continue reading(?: (?:the|this) (?:main )?(?:story|article|post))?(?: (?:on|at) .{1,60})?"
+    r"(?:\s*(?:\.\.\.|[:>\u00bb\u203a\u2192-]).{0,120})?",
+    r"read (?:more|the full (?:story|article)|on)(?: (?:here|below))?(?: (?:on|at) .{1,60})?"
+    r"(?:\s*(?:\.\.\.|[:>\u00bb\u203a\u2192|-]).{0,160})?",
+    r"(?:share|tweet|e-?mail|print|save) this (?:article|story|post|page|link)"
+    r"(?: (?:on|via|with) .{1,40})?",
+    r"share(?: (?:on|via))? " + _SITES + r"(?:(?:[ ,/|]+|,? and |, )(?:share )?(?:on )?" + _SITES + r")*",
+    r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|my) (?:[\w-]+ ){0,3}newsletters?"
+    r"(?:[ ,.:-]+.{0,100})?",
+    r"click here to (?:subscribe|sign up|read more|continue|register|join)(?: .{0,60})?",
+    r"(?:follow|find|like) us on .{1,80}",
+    r"(?:image|photo|picture|video|media) (?:copyright|credit|source|caption)s?(?:\s*:?\s*.{0,80})?",
+    r"(?:related|recommended|more on this(?: story)?|you (?:may|might) also like|most (?:read|popular)"
+    r"|trending|read next|see also|more from .{1,40})(?: (?:articles?|stories|content|reading|posts?))?",
+    r"the post .{1,200} appeared first on .{1,100}",
+    r"(?:\u00a9|\(c\)|copyright)(?: \u00a9)? ?\d{0,4}[ ,.\w&'-]{0,80}(?:all rights reserved)?",
+    r"all rights reserved",
+    r"(?:leave a|post a|view|\d+) comments?|comments?",
+    r"listen to (?:this|the) (?:article|story)(?: .{0,30})?",
+    r"download (?:our|the) (?:free )?app(?: .{0,60})?",
+]) + r")")
+_BOILERPLATE_MAX_CHARS = 300
+
+
+def dedup(blocks: list[Block], title: str = "") -> tuple[list[Block], list[Removal]]:
+    """The blocks to show (first copies, in order) and the removals, in block order."""
+    reasons = find_removals(blocks, title)
+    kept = [block for i, block in enumerate(blocks) if i not in reasons]
+    removed = [Removal(reasons[i], blocks[i].text, i) for i in sorted(reasons)]
+    return kept, removed
+
+
+def find_removals(blocks: list[Block], title: str = "") -> dict[int, str]:
+    """Index of each block to remove -> the reason."""
+    words = [normal_words(b.text) if b.kind in PROSE else None for b in blocks]
+    reasons: dict[int, str] = {}
+    for i, block in enumerate(blocks):
+        if block.kind in PROSE and is_boilerplate(block.text):
+            reasons[i] = "boilerplate"
+    _title_copies(words, blocks, title, reasons)
+    _headline_copies(words, blocks, reasons)
+    _exact_repeats(words, reasons)
+    _near_repeats(words, reasons)
+    return reasons
+
+
+def normal_words(text: str) -> tuple[str, ...]:
+    """Words of `text` ignoring case, punctuation, quote styles and link numbers."""
+    text = _REFERENCE.sub("", text).casefold().translate(_APOSTROPHES)
+    return tuple(_NOT_WORD.sub(" ", text).split())
+
+
+def loose(text: str) -> str:
+    """`text` in lower case with plain quotes, single spaces, no link numbers, no end marks."""
+    text = _REFERENCE.sub("", text).casefold().translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip(" .!?:;,-\u2013\u2014|*>\u00bb\u203a\u2192\"'()[]")
+
+
+def is_boilerplate(text: str) -> bool:
+    if len(text) > _BOILERPLATE_MAX_CHARS:
+        return False
+    plain = loose(text)
+    return bool(plain) and _BOILERPLATE.fullmatch(plain) is not None
+
+
+def _title_copies(words, blocks, title: str, reasons: dict[int, str]) -> None:
+    """The headline printed again in the body, exactly or nearly, once or more."""
+    title_words = normal_words(title) if title else ()
+    if not title_words:
+        return
+    for i, block_words in enumerate(words):
+        if not block_words or i in reasons or blocks[i].kind == "quote":
+            continue
+        if block_words == title_words:
+            # An exact copy anywhere, unless the headline is as short as an ordinary reply.
+            if i < TOP_BLOCKS or len(title_words) >= HEADLINE_MIN_WORDS + 1:
+                reasons[i] = "title"
+        elif i < TOP_BLOCKS and _similar_headline(block_words, title_words):
+            reasons[i] = "title"
+
+
+def _similar_headline(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The same headline with a few words changed, added (a site's name) or cut off."""
+    if min(len(a), len(b)) < HEADLINE_MIN_WORDS or len(a) > 2 * len(b) + 2:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= TITLE_SIMILAR
+
+
+def _headline_copies(words, blocks, reasons: dict[int, str]) -> None:
+    """With no title (or another headline-like line) printed twice at the top: keep the
+    first. Short lines are only treated so at the top and when they look like headlines,
+    so refrains and one-word answers further down are left alone."""
+    first: dict[tuple[str, ...], int] = {}
+    for i in range(min(TOP_BLOCKS, len(blocks))):
+        block_words = words[i]
+        if not block_words or i in reasons or len(block_words) >= SUBSTANTIAL_WORDS:
+            continue
+        if block_words in first:
+            reasons[i] = "repeat"
+        elif _headline_like(blocks[i], block_words):
+            first[block_words] = i
+
+
+def _headline_like(block: Block, block_words: tuple[str, ...]) -> bool:
+    if block.kind == "heading":
+        return True
+    if block.kind != "paragraph" or len(block_words) < HEADLINE_MIN_WORDS:
+        return False
+    return _SENTENCE_END.search(block.text) is None
+
+
+def _exact_repeats(words, reasons: dict[int, str]) -> None:
+    """Long blocks seen before, and short ones repeated inside a repeated run of blocks."""
+    first: dict[tuple[str, ...], int] = {}
+    copy_of: dict[int, int] = {}
+    for i, block_words in enumerate(words):
+        if not block_words:
+            continue
+        seen = first.get(block_words)
+        if seen is None:
+            first[block_words] = i
+        elif i not in reasons:
+            copy_of[i] = seen
+    for i, original in copy_of.items():
+        if len(words[i]) >= SUBSTANTIAL_WORDS:
+            reasons[i] = "repeat"
+    # Runs: consecutive copies of consecutive blocks. A subheading or a short paragraph
+    # copied along with long ones is part of the same accident.
+    for i in sorted(copy_of):
+        if i in reasons or not _in_long_run(i, copy_of, words):
+            continue
+        reasons[i] = "repeat"
+
+
+def _in_long_run(i: int, copy_of: dict[int, int], words) -> bool:
+    start = i
+    while start - 1 in copy_of and copy_of[start - 1] == copy_of[start] - 1:
+        start -= 1
+    end = i
+    while end + 1 in copy_of and copy_of[end + 1] == copy_of[end] + 1:
+        end += 1
+    if end == start:
+        return False
+    return any(len(words[j]) >= SUBSTANTIAL_WORDS for j in range(start, end + 1))
+
+
+def shingles(block_words: tuple[str, ...]) -> set[tuple[str, str]]:
+    return set(zip(block_words, block_words[1:]))
+
+
+def similarity(a: set, b: set) -> float:
+    """Jaccard similarity of two shingle sets."""
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
+
+
+def _near_repeats(words, reasons: dict[int, str]) -> None:
+    """Paragraphs that repeat an earlier one with small edits.
+
+    Candidates come from an inverted index of shingles, so a body of thousands of
+    paragraphs costs about what its shingles do rather than every pair.
+    """
+    index: dict[tuple[str, str], list[int]] = {}
+    sets: dict[int, set] = {}
+    for i, block_words in enumerate(words):
+        if not block_words or len(block_words) < NEAR_MIN_WORDS:
+            continue
+        own = shingles(block_words)
+        sets[i] = own
+        if i not in reasons:
+            shared: dict[int, int] = {}
+            for shingle in own:
+                holders = index.get(shingle)
+                if holders and len(holders) <= COMMON_SHINGLE:
+                    for j in holders:
+                        shared[j] = shared.get(j, 0) + 1
+            # Jaccard >= t needs at least t * |own| shared shingles; count only rarer ones,
+            # so be generous here and let the exact similarity decide.
+            needed = NEAR_REPEAT * len(own) / 2
+            for j, count in shared.items():
+                if count >= needed and similarity(own, sets[j]) >= NEAR_REPEAT:
+                    reasons[i] = "near-repeat"
+                    break
+        for shingle in own:
+            index.setdefault(shingle, []).append(i)
