@@ -26,7 +26,7 @@ _UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmati
 
 _KIND_OF_LABEL = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
 # Labels that say "this name is something else" when the article votes on a name.
-_OTHER_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+_OTHER_LABELS = frozenset({"OTHER", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 
 # Words before a name that say what the person is, not who ("US Secretary of State Marco
 # Rubio" -> "Marco Rubio").
@@ -44,6 +44,13 @@ Defence Finance Health Education Justice Foreign Affairs of the US U.S. UK U.K.
 
 # Credit lines under pictures ("Image: Nick Moreau") run into the name before them.
 _CAPTION_WORDS = frozenset({"Image", "Photo", "Picture", "Video", "Audio", "Credit", "Source", "File"})
+
+# Single words ending like a belief or a field ("Scientology", "Buddhism") name no place
+# or person; nor do letter-and-digit codes ("IE6", "STS-134", "M5S").
+_NOT_A_PLACE_ENDING = re.compile(r"(?:ology|ism)$")
+_CODE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z\d]+(?:-[A-Z\d]+)*")
+# A score line: "Sweden 1 – 0 Korea Republic", "defeated Panama 3 - 0".
+_SCORE = r"\d{1,2} ?[-–—] ?\d{1,2}"
 
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _LEADING_PREFIX = re.compile(r"^(?:pro|anti|non|ex|neo|post|pre)-", re.IGNORECASE)
@@ -245,10 +252,13 @@ def _trim_end(name: str) -> str:
 
 
 def _retype(name: str, label: str) -> str:
-    """Names of streets, buildings, lakes... are places whatever the model said."""
+    """Names of streets, buildings, lakes... are places whatever the model said; names
+    shaped like a belief or a product code ("Scientology", "IE6", "STS-134") are not."""
     words = name.split()
     if len(words) > 1 and (words[-1] in PLACE_LAST_WORDS or words[0] in PLACE_FIRST_WORDS):
         return "FAC"
+    if len(words) == 1 and (_NOT_A_PLACE_ENDING.search(name) or _CODE.fullmatch(name)):
+        return "OTHER"
     return label
 
 
@@ -259,6 +269,8 @@ def _decide_kinds(text: str, spans: list[_Span]) -> dict[str, str]:
         votes[text[span.start:span.end]][_KIND_OF_LABEL.get(span.label, "other")] += 1
     kinds = {}
     for name, count in votes.items():
+        if _is_team(text, name) or (" " not in name and _written_lowercase(text, name)):
+            continue
         ranked = count.most_common()
         best, n = ranked[0]
         # On a tie between person and place the person wins: the model calls unfamiliar
@@ -268,6 +280,18 @@ def _decide_kinds(text: str, spans: list[_Span]) -> dict[str, str]:
         if best != "other":
             kinds[name] = best
     return kinds
+
+
+def _is_team(text: str, name: str) -> bool:
+    """A name on either side of a match score is a team, everywhere in the article."""
+    n = re.escape(name)
+    return re.search(rf"(?<!\w){n} {_SCORE}(?!\d)|(?<!\d){_SCORE} {n}(?!\w)", text) is not None
+
+
+def _written_lowercase(text: str, name: str) -> bool:
+    """True when the article also writes the word in lowercase ("Iodine deficiency" and
+    "iodine"): then it is an ordinary word, not someone's or somewhere's name."""
+    return re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text) is not None
 
 
 def _full_names(text: str, spans: list[_Span], kinds: dict[str, str]) -> dict[str, str]:
