@@ -244,7 +244,6 @@ def _run_refresh(store, ids, quiet: bool) -> None:
             console.print(line)
 
         summary = refresh_feeds(store, ids, on_feed=on_feed)
-    _group_stories(store)
     console.print(Text(
         f"{summary.feeds} feeds: {summary.new} new articles, {summary.updated} updated, "
         f"{summary.not_modified} not modified, {summary.failed} failed"

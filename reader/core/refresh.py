@@ -6,7 +6,7 @@ A feed that fails records its error on the feed and never stops or slows the oth
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -143,7 +143,12 @@ def refresh(
                     pool = _parse_pool(parse_workers)
                 future = pool.submit(parse_for_store, result.content, result.url,
                                      result.content_type)
+                result.content = None      # the worker has its copy; do not hold two
                 pending.append((feed, result, future))
+                # Back-pressure: never hold more than a few parsed feeds waiting to be stored.
+                while len(pending) > 2 * pool._max_workers:
+                    wait([f for _, _, f in pending], return_when=FIRST_COMPLETED)
+                    collect(block=False)
             else:
                 try:
                     parsed, texts = parse_for_store(result.content or b"", result.url,
