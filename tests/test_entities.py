@@ -134,13 +134,12 @@ def test_alias_table_keeps_longer_names():
 
 
 def test_acronym_defined_in_text_is_the_same_kind(rec):
-    text = (
-        "The orbiter went to the Johnson Space Center (JSC) in Houston, Texas. "
-        "Staff at JSC were pleased."
-    )
+    # The model finds "Kennedy Space Center" but neither "KSC".
+    text = "The ceremony was held at the Kennedy Space Center (KSC) in Florida. Many KSC employees came."
     _, found = rec.mentions(text)
-    assert ("JSC", "place") in {(m.text, m.kind) for m in found}
-    assert ("Johnson Space Center", "place") in {(m.text, m.kind) for m in found}
+    assert_slices(text, found)
+    assert [(m.text, m.kind, m.canonical) for m in found if m.text == "KSC"] == [
+        ("KSC", "place", "Kennedy Space Center")] * 2
 
 
 def test_countries_in_a_score_line_are_teams(rec):
@@ -155,8 +154,11 @@ def test_countries_in_a_score_line_are_teams(rec):
 
 
 def test_a_word_also_written_lowercase_is_not_a_name(rec):
-    text = "Iodine deficiency is rising. Doctors say iodine is added to bread. Iodine matters."
+    # The model calls this "Iodine" a person; "iodine" in the next sentence says otherwise.
+    text = "WHO say Iodine deficiency is the world’s most prevalent cause of brain damage."
     _, found = rec.mentions(text)
+    assert "Iodine" in names(found, "person")
+    _, found = rec.mentions(text + " Children need iodine.")
     assert "Iodine" not in {m.text for m in found}
 
 

@@ -50,8 +50,9 @@ _CAPTION_WORDS = frozenset({"Image", "Photo", "Picture", "Video", "Audio", "Cred
 _NOT_A_PLACE_ENDING = re.compile(r"(?:ology|ism)$")
 _CODE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z\d]+(?:-[A-Z\d]+)*")
 # A score line: "Sweden 1 – 0 Korea Republic", "defeated Panama 3 - 0".
-_SCORE = r"\d{1,2} ?[-–—] ?\d{1,2}"
+_SCORE = re.compile(r"(?<![\d-])\d{1,2} ?[-–—] ?\d{1,2}(?![\d-])")
 
+_WORD = re.compile(r"\w+")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _LEADING_PREFIX = re.compile(r"^(?:pro|anti|non|ex|neo|post|pre)-", re.IGNORECASE)
 
@@ -189,11 +190,14 @@ def analyse(text: str, ents: list[tuple[int, int, str]]) -> list[Mention]:
     for surname in full_names:
         kinds[surname] = "person"
         everywhere.add(surname)
-    everywhere |= _add_acronyms(text, spans, kinds)
+    acronyms = _acronyms(text, spans, kinds)
+    for acronym, (kind, _) in acronyms.items():
+        kinds[acronym] = kind
+    everywhere |= set(acronyms)
     found = _find_all(text, spans, kinds, everywhere)
     found = _split_hyphenated(text, found, kinds)
     return [
-        Mention(kind, text[s:e], s, e, _canonical(text[s:e], kind, full_names))
+        Mention(kind, text[s:e], s, e, _canonical(text[s:e], kind, full_names, acronyms))
         for s, e, kind in found
     ]
 
@@ -268,8 +272,12 @@ def _decide_kinds(text: str, spans: list[_Span]) -> dict[str, str]:
     for span in spans:
         votes[text[span.start:span.end]][_KIND_OF_LABEL.get(span.label, "other")] += 1
     kinds = {}
+    teams = _teams(text)
+    # A word the article also writes in lowercase ("Iodine deficiency" and "iodine") is an
+    # ordinary word, not someone's or somewhere's name.
+    lowercase = {w for w in _WORD.findall(text) if w.islower()}
     for name, count in votes.items():
-        if _is_team(text, name) or (" " not in name and _written_lowercase(text, name)):
+        if name in teams or name.lower() in lowercase:
             continue
         ranked = count.most_common()
         best, n = ranked[0]
@@ -282,16 +290,21 @@ def _decide_kinds(text: str, spans: list[_Span]) -> dict[str, str]:
     return kinds
 
 
-def _is_team(text: str, name: str) -> bool:
-    """A name on either side of a match score is a team, everywhere in the article."""
-    n = re.escape(name)
-    return re.search(rf"(?<!\w){n} {_SCORE}(?!\d)|(?<!\d){_SCORE} {n}(?!\w)", text) is not None
-
-
-def _written_lowercase(text: str, name: str) -> bool:
-    """True when the article also writes the word in lowercase ("Iodine deficiency" and
-    "iodine"): then it is an ordinary word, not someone's or somewhere's name."""
-    return re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text) is not None
+def _teams(text: str) -> set[str]:
+    """Names on either side of a match score ("Sweden 1 – 0 Korea Republic"): teams, not
+    places, everywhere in the article."""
+    teams = set()
+    for m in _SCORE.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()].rstrip(" ")
+        after = text[m.end():m.end() + 60].lstrip(" ")
+        # Up to four capitalised words touching the score on each side.
+        if b := re.search(r"(?:[A-Z][\w.'-]* ){0,3}[A-Z][\w.'-]*$", before):
+            words = b.group().split()
+            teams.update(" ".join(words[i:]) for i in range(len(words)))
+        if a := re.match(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}", after):
+            words = a.group().split()
+            teams.update(" ".join(words[:i]).rstrip(".") for i in range(1, len(words) + 1))
+    return teams
 
 
 def _full_names(text: str, spans: list[_Span], kinds: dict[str, str]) -> dict[str, str]:
@@ -310,22 +323,19 @@ def _full_names(text: str, spans: list[_Span], kinds: dict[str, str]) -> dict[st
     return by_surname
 
 
-def _add_acronyms(text: str, spans: list[_Span], kinds: dict[str, str]) -> set[str]:
-    """"Johnson Space Center (JSC)": the acronym is the same kind of thing."""
-    added = set()
+def _acronyms(text: str, spans: list[_Span], kinds: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """"Kennedy Space Center (KSC)": acronym -> (kind, full name) for the article."""
+    found = {}
     for span in spans:
         name = text[span.start:span.end]
         kind = kinds.get(name)
-        if kind is None:
-            continue
         m = re.match(r" \(([A-Z]{2,6})\)", text[span.end:])
-        if not m:
+        if kind is None or not m or m.group(1) in kinds:
             continue
         initials = "".join(w[0] for w in name.split() if w[0].isupper())
-        if m.group(1) == initials and m.group(1) not in kinds:
-            kinds[m.group(1)] = kind
-            added.add(m.group(1))
-    return added
+        if m.group(1) == initials:
+            found[m.group(1)] = (kind, name)
+    return found
 
 
 def _find_all(
@@ -346,10 +356,12 @@ def _find_all(
     model_found = {(span.start, span.end) for span in spans}
     found = []
     for name in sorted(kinds, key=len, reverse=True):
-        pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            if _inside_word(text, s, e) or (name not in everywhere and (s, e) not in model_found):
+        e = 0
+        while (s := text.find(name, e)) >= 0:
+            e = s + len(name)
+            if not _whole_word(text, s, e) or _inside_word(text, s, e):
+                continue
+            if name not in everywhere and (s, e) not in model_found:
                 continue
             if any(taken[s:e]):
                 continue
@@ -358,6 +370,12 @@ def _find_all(
             found.append((s, e, kinds[name]))
     found.sort()
     return found
+
+
+def _whole_word(text: str, s: int, e: int) -> bool:
+    return (s == 0 or not text[s - 1].isalnum() and text[s - 1] != "_") and (
+        e == len(text) or not text[e].isalnum() and text[e] != "_"
+    )
 
 
 def _inside_word(text: str, s: int, e: int) -> bool:
@@ -389,7 +407,11 @@ def _split_hyphenated(
     return out
 
 
-def _canonical(name: str, kind: str, full_names: dict[str, str]) -> str:
+def _canonical(
+    name: str, kind: str, full_names: dict[str, str], acronyms: dict[str, tuple[str, str]]
+) -> str:
+    if name in acronyms:
+        name = acronyms[name][1]
     if kind == "place":
         return canonical_place(name)
     words = name.split()
