@@ -12,8 +12,9 @@ from reader.text.blocks import Block, Link, LinkList, body_text, parse_blocks
 from reader.text.dedup import PROSE, Removal, find_removals, normal_words
 
 # A summary whose word pairs are at least this much found in the content is the content's
-# opening (or all of it) cut short: feeds send "first 50 words..." as the summary.
-SUMMARY_CONTAINED = 0.8
+# opening (or all of it) cut short: feeds send "first 50 words..." as the summary. Nearly all,
+# so that a summary adding a line of its own (a standfirst) is kept.
+SUMMARY_CONTAINED = 0.9
 _TRUNCATION_MARKS = ("[...]", "[\u2026]", "...", "\u2026")
 
 

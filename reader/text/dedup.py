@@ -31,18 +31,23 @@ PROSE = frozenset({"heading", "paragraph", "item", "quote"})
 # are only removed near the top (see _headline_copies) or as part of a repeated run.
 SUBSTANTIAL_WORDS = 14
 
-# Near-repeats: two paragraphs whose sets of word pairs (2-word shingles) have a Jaccard
-# similarity of at least NEAR_REPEAT are one paragraph with small edits. On the labelled set
-# (tests/data/dedup, see bench/dedup_eval.py) true near-repeats score 0.59-0.95 and the most
-# similar distinct paragraphs (same template, different facts; a follow-up that reuses a
-# sentence) score at most 0.36; 0.5 sits in that gap, nearer the distinct side because a
-# missed repeat costs less than a lost paragraph is still excluded: the gap is wide.
-NEAR_REPEAT = 0.5
+# Near-repeats: two paragraphs of comparable length whose sets of word pairs (2-word
+# shingles) have a Jaccard similarity of at least NEAR_REPEAT are one paragraph with small
+# edits. On the labelled set (tests/data/dedup; bench/dedup_eval.py prints these) the true
+# near-repeats score 0.51-0.89 (0.51: four edited words in 33), while distinct paragraphs of
+# comparable length score at most 0.37 (two incidents told with the same words). 0.45 sits
+# in that gap. Updates whose figures changed (0.72) are kept by _figures_differ, and pull
+# quotes or quoted sentences (0.44-0.52) by the length ratio.
+NEAR_REPEAT = 0.45
 NEAR_MIN_WORDS = 12        # shorter paragraphs change too much with one edited word
+NEAR_LENGTH_RATIO = 0.75   # small edits keep the length; a pull quote is a fraction of it
 COMMON_SHINGLE = 48        # shingles in more paragraphs than this ("of the") find no candidates
 
 TOP_BLOCKS = 8             # "the top of the body", where headline copies are printed
+TOP_HEADLINE = 4           # without a title, only the first few lines can be its copies:
+                           # a refrain of a song quoted further down must stay
 HEADLINE_MIN_WORDS = 3
+SITE_NAME_WORDS = 5        # "Headline | The Riverside Gazette": words a site adds
 TITLE_SIMILAR = 0.8        # word-sequence ratio for a headline printed slightly differently
 
 _REFERENCE = re.compile(r"\s*\[\d+\]")
@@ -132,22 +137,31 @@ def _title_copies(words, blocks, title: str, reasons: dict[int, str]) -> None:
     title_words = normal_words(title) if title else ()
     if not title_words:
         return
+    # A headline as short as an ordinary reply ("Yes") only matches headings.
+    short = len(title_words) < HEADLINE_MIN_WORDS
     for i, block_words in enumerate(words):
-        if not block_words or i in reasons or blocks[i].kind == "quote":
+        block = blocks[i]
+        if not block_words or i in reasons or block.kind == "quote":
+            continue
+        if short and block.kind != "heading":
             continue
         if block_words == title_words:
-            # An exact copy anywhere, unless the headline is as short as an ordinary reply.
-            if i < TOP_BLOCKS or len(title_words) >= HEADLINE_MIN_WORDS + 1:
-                reasons[i] = "title"
-        elif i < TOP_BLOCKS and _similar_headline(block_words, title_words):
+            reasons[i] = "title"      # an exact copy, anywhere
+        elif i < TOP_BLOCKS and not short and _similar_headline(block, block_words, title_words):
             reasons[i] = "title"
 
 
-def _similar_headline(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """The same headline with a few words changed, added (a site's name) or cut off."""
-    if min(len(a), len(b)) < HEADLINE_MIN_WORDS or len(a) > 2 * len(b) + 2:
+def _similar_headline(block: Block, words: tuple[str, ...], title: tuple[str, ...]) -> bool:
+    """The same headline with a few words changed, a site's name added, or cut off."""
+    if len(words) < HEADLINE_MIN_WORDS or len(words) > 2 * len(title) + 2:
         return False
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= TITLE_SIMILAR
+    if SequenceMatcher(None, words, title, autojunk=False).ratio() >= TITLE_SIMILAR:
+        return True
+    # "Headline | Site" or "Site: Headline": the title whole plus a few words, no sentence.
+    extra = len(words) - len(title)
+    if 0 < extra <= SITE_NAME_WORDS and _SENTENCE_END.search(block.text) is None:
+        return any(words[k:k + len(title)] == title for k in range(extra + 1))
+    return False
 
 
 def _headline_copies(words, blocks, reasons: dict[int, str]) -> None:
@@ -155,7 +169,7 @@ def _headline_copies(words, blocks, reasons: dict[int, str]) -> None:
     first. Short lines are only treated so at the top and when they look like headlines,
     so refrains and one-word answers further down are left alone."""
     first: dict[tuple[str, ...], int] = {}
-    for i in range(min(TOP_BLOCKS, len(blocks))):
+    for i in range(min(TOP_HEADLINE, len(blocks))):
         block_words = words[i]
         if not block_words or i in reasons or len(block_words) >= SUBSTANTIAL_WORDS:
             continue
@@ -220,6 +234,18 @@ def similarity(a: set, b: set) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
+def _comparable_lengths(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return min(len(a), len(b)) >= NEAR_LENGTH_RATIO * max(len(a), len(b))
+
+
+def _figures_differ(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Both paragraphs give figures and they are not the same ones: an update ("rose to 12",
+    then "rose to 19") is news, not a copy."""
+    figures_a = {w for w in a if any(c.isdigit() for c in w)}
+    figures_b = {w for w in b if any(c.isdigit() for c in w)}
+    return bool(figures_a and figures_b) and figures_a != figures_b
+
+
 def _near_repeats(words, reasons: dict[int, str]) -> None:
     """Paragraphs that repeat an earlier one with small edits.
 
@@ -244,7 +270,9 @@ def _near_repeats(words, reasons: dict[int, str]) -> None:
             # so be generous here and let the exact similarity decide.
             needed = NEAR_REPEAT * len(own) / 2
             for j, count in shared.items():
-                if count >= needed and similarity(own, sets[j]) >= NEAR_REPEAT:
+                if count >= needed and similarity(own, sets[j]) >= NEAR_REPEAT \
+                        and _comparable_lengths(block_words, words[j]) \
+                        and not _figures_differ(block_words, words[j]):
                     reasons[i] = "near-repeat"
                     break
         for shingle in own:
