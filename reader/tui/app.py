@@ -1,0 +1,71 @@
+"""The reader's terminal app: `run_app(db_path)` opens it on a database."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from textual.app import App
+
+from reader.core.settings import Settings, load_settings
+from reader.core.store import Store
+from reader.tui.commands import ArticleJump, FeedJump, ReaderCommands
+from reader.tui.keys import KEYS
+from reader.tui.screens.main import MainScreen
+
+
+class ReaderApp(App):
+    """Feeds, articles and the article itself, all from the keyboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    COMMANDS = App.COMMANDS | {ReaderCommands, FeedJump, ArticleJump}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, store: Store, settings: Settings | None = None,
+                 settings_message: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings or Settings()
+        self.settings_message = settings_message
+
+    def on_mount(self) -> None:
+        problems = [self.settings_message] if self.settings_message else []
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            problems.append(f"unknown theme {self.settings.theme!r}")
+        unknown = sorted(set(self.settings.keymap) - set(KEYS) - {"palette"})
+        if unknown:
+            problems.append(f"unknown key binding ids in [keymap]: {', '.join(unknown)}")
+        self.set_keymap({k: v for k, v in self.settings.keymap.items() if k not in unknown})
+        self.push_screen(MainScreen(self.store, self.settings.refresh_concurrency))
+        if problems:
+            self.notify("Settings: " + "; ".join(problems), severity="warning", timeout=10,
+                        markup=False)
+
+
+def run_app(db_path: Path, settings_path: Path | None = None) -> None:
+    """Open the app on the database at `db_path` (the one Store of this process)."""
+    settings, message = load_settings(settings_path)
+    store = Store(db_path)
+    try:
+        ReaderApp(store, settings, message).run()
+    finally:
+        store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m reader.tui.app")
+    parser.add_argument("--db", type=Path, help="the database file")
+    parser.add_argument("--settings", type=Path, help="the settings file (TOML)")
+    args = parser.parse_args()
+    if args.db is None:
+        from reader.core.config import default_db_path
+
+        args.db = default_db_path()
+    run_app(args.db, args.settings)
+
+
+if __name__ == "__main__":
+    main()
