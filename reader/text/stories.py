@@ -85,7 +85,7 @@ def global_entry_id(key: str) -> str | None:
 
 # Labels put before a headline that do not change which story it is.
 _PREFIX = re.compile(
-    r"^\s*(?:[\[(]\s*)?(?:wire|update[ds]?|exclusive|breaking(?: news)?|just in|live|watch|"
+    r"^\s*(?:[\[(]\s*)?(?:(?:from the )?wire|update[ds]?|exclusive|breaking(?: news)?|just in|live|watch|"
     r"video|photos|corrected|correction|developing|urgent|new)\s*(?:[\])]\s*[:\-–—|]?|[:\-–—|])\s*",
     re.IGNORECASE,
 )
