@@ -42,6 +42,19 @@ Reverend Rabbi Imam Sheikh Coach Former Acting State Foreign Home Interior Defen
 Defence Finance Health Education Justice Foreign Affairs of the US U.S. UK U.K.
 """.split())
 
+# Capitalised words that begin a sentence, a clause or a phrase rather than a name.
+_FUNCTION_WORDS = frozenset("""
+A An And As At But By During For From If In Into Of On Or Since So Than That The Then This
+To Under Until Upon When Where While With Without After Before According Although Because
+However Meanwhile Yesterday Today Tomorrow Also Later Now There Here It He She They We I You
+His Her Their Its Our My Your These Those Some Many Most Both Each Every All No Not Only Even
+Just Still Yet Once Why How What Who Which Whom Whose Did Does Do Is Was Were Are Be Been Will
+Would Can Could Should May Might Must Has Have Had Dear Like Unlike Despite Following Among
+Between Against Over Through Within Thanks Said Says Asked Told Told Let Please Thank Yes Oh
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June
+July August September October November December
+""".split())
+
 # Credit lines under pictures ("Image: Nick Moreau") run into the name before them.
 _CAPTION_WORDS = frozenset({"Image", "Photo", "Picture", "Video", "Audio", "Credit", "Source", "File"})
 
@@ -181,6 +194,7 @@ def _make_doc(nlp, text: str):
 def analyse(text: str, ents: list[tuple[int, int, str]]) -> list[Mention]:
     """Turn the model's entities (start, end, label) over `text` into mentions."""
     spans = [s for s in (_tidy(text, _Span(*e)) for e in ents) if s is not None]
+    spans += _people_in_lists(text, spans)
     kinds = _decide_kinds(text, spans)
     full_names = _full_names(text, spans, kinds)
     # Names looked for even where the model saw nothing: people's names and surnames,
@@ -232,10 +246,30 @@ def _tidy(text: str, span: _Span) -> _Span | None:
     while len(words) > 1 and words[-1][2] in _CAPTION_WORDS and text[words[-1][1]:].lstrip(" ").startswith(":"):
         words = words[:-1]
     s, e = words[0][0], words[-1][1]
+    if label == "PERSON" and len(words) == 1:
+        s = _given_name_before(text, s)
     e = s + len(_trim_end(text[s:e]))
     if e <= s or not text[s].isupper() and not text[s].isdigit():
         return None
     return _Span(s, e, _retype(text[s:e], label))
+
+
+def _given_name_before(text: str, s: int) -> int:
+    """Where a one-word person name really starts: the model often keeps only the surname
+    of "Dries Mertens" or "Carly Simon". A plain capitalised word just before it that is
+    not a title, a place or a word that starts sentences is taken to be the given name."""
+    m = re.search(r"(?<![\w.'’-])([A-Z][a-z]+) $", text[max(0, s - 30):s])
+    if not m:
+        return s
+    word = m.group(1)
+    start = s - len(m.group())
+    if (
+        word in _TITLE_WORDS
+        or word in _FUNCTION_WORDS
+        or is_known_place(word)
+    ):
+        return s
+    return start
 
 
 def _words(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
@@ -266,6 +300,30 @@ def _retype(name: str, label: str) -> str:
     return label
 
 
+_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}"
+_LIST = re.compile(rf"{_NAME}(?:, {_NAME})+,? (?:and|or|&) {_NAME}|{_NAME}(?:, {_NAME}){{2,}}")
+
+
+def _people_in_lists(text: str, spans: list[_Span]) -> list[_Span]:
+    """Unlabelled names listed alongside people are people too ("Zeus, Hera, Poseidon,
+    Aphrodite, and Athena"), when at least two of the list are people already."""
+    labels = {(span.start, span.end): span.label for span in spans}
+    covered = bytearray(len(text))
+    for span in spans:
+        covered[span.start:span.end] = b"\1" * (span.end - span.start)
+    added = []
+    for m in _LIST.finditer(text):
+        items = [(i.start(), i.end()) for i in re.finditer(_NAME, m.group())]
+        items = [(m.start() + a, m.start() + b) for a, b in items]
+        items = [(a, a + len(_trim_end(text[a:b]))) for a, b in items]
+        if sum(labels.get(item) == "PERSON" for item in items) < 2:
+            continue
+        for a, b in items:
+            if b > a and not any(covered[a:b]) and text[a:b] not in _FUNCTION_WORDS:
+                added.append(_Span(a, b, "PERSON"))
+    return added
+
+
 def _decide_kinds(text: str, spans: list[_Span]) -> dict[str, str]:
     """One kind per name for the whole article, by vote over how the model labelled it."""
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -276,6 +334,7 @@ def _decide_kinds(text: str, spans: list[_Span]) -> dict[str, str]:
     # A word the article also writes in lowercase ("Iodine deficiency" and "iodine") is an
     # ordinary word, not someone's or somewhere's name.
     lowercase = {w for w in _WORD.findall(text) if w.islower()}
+    lowered = text.lower() if any(" " in name for name in votes) else ""
     for name, count in votes.items():
         if name in teams or name.lower() in lowercase:
             continue
@@ -285,6 +344,8 @@ def _decide_kinds(text: str, spans: list[_Span]) -> dict[str, str]:
         # surnames places far more often than it calls places people.
         if len(ranked) > 1 and ranked[1][1] == n and "person" in (best, ranked[1][0]):
             best = "person"
+        if best == "person" and _starts_as_phrase(name, text, lowered):
+            continue  # people's names are not ordinary phrases; places' can be ("old town")
         if best != "other":
             kinds[name] = best
     return kinds
@@ -305,6 +366,21 @@ def _teams(text: str) -> set[str]:
             words = a.group().split()
             teams.update(" ".join(words[:i]).rstrip(".") for i in range(1, len(words) + 1))
     return teams
+
+
+def _starts_as_phrase(name: str, text: str, lowered: str) -> bool:
+    """True when a name's first two words are also written in lowercase as a phrase
+    ("Space Shuttle Atlantis" beside "the space shuttle program"): the name is a thing's."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    phrase = f"{words[0]} {words[1]}".lower()
+    e = 0
+    while (s := lowered.find(phrase, e)) >= 0:
+        e = s + len(phrase)
+        if text[s:e] == phrase and _whole_word(text, s, e):
+            return True
+    return False
 
 
 def _full_names(text: str, spans: list[_Span], kinds: dict[str, str]) -> dict[str, str]:
