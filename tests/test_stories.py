@@ -201,11 +201,24 @@ def test_daily_reports_of_one_feed_stay_apart(store):
                 "is {r} percent. This forecast is updated every morning at six with Met Office data "
                 "and we welcome your weather photos for tomorrow's edition of the paper.")
     ids = [add(store, "york", f"wx{d}", f"York weather for {d} March",
-               template.format(d=d, h=10 + d % 3, l=3 + d % 2, w=10 + d, r=10 * (d % 4)),
+               template.format(d=d, h=12, l=4, w=10, r=10 * (d % 2)),
                published=T0 + d * DAY)
            for d in range(1, 8)]
     group_new_articles(store)
     assert [story_id(store, i) for i in ids] == ids
+
+
+def test_a_template_filled_in_for_another_day_is_not_a_copy():
+    template = ("Here is the weather forecast for York for {d} March. Expect sunny spells with "
+                "highs of 12C and lows of 4C. Winds from the west at 10 mph. The chance of rain "
+                "is 10 percent. This forecast is updated every morning at six with Met Office "
+                "data and we welcome your weather photos for tomorrow's edition of the paper.")
+    a = fingerprint("1", "Your York weather", "", template.format(d=1))
+    b = fingerprint("2", "Your York weather", "", template.format(d=3))
+    copy = fingerprint("3", "Your York weather", "", template.format(d=1) + " Copyright 2025.")
+    assert containment(a.shingles, b.shingles) >= 0.85       # the shingles alone would merge
+    assert same_story(a, b, same_feed=False, seconds_apart=DAY) is None
+    assert same_story(a, copy, same_feed=False, seconds_apart=DAY) == "text"
 
 
 def test_a_front_page_link_and_numbered_guids_merge_nothing(store):

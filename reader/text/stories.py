@@ -279,6 +279,10 @@ class Fingerprint:
     def words(self) -> frozenset[str]:
         return content_words(self._words)
 
+    @cached_property
+    def body_numbers(self) -> frozenset[str]:
+        return frozenset(w for w in self._words if w.isdigit())
+
     @property
     def lead(self) -> str | None:
         words = self._words
@@ -312,6 +316,7 @@ def fingerprint(key: str, title: str, link: str, text: str, feed_name: str = "")
 #   template (weather, markets, lottery draws) share up to 0.58 of their shingles by Jaccard
 #   but at most 0.74 by containment, because their differences are spread all through the text
 #   rather than at its end; so containment decides, at 0.85, and Jaccard is not used alone.
+#   A template differing only in its date can still reach 0.91, so the numbers must agree too.
 TEXT_CONTAINMENT = 0.85
 # - the shorter body needs enough shingles that one shared stock sentence cannot do it;
 MIN_SHINGLES = 20
@@ -342,8 +347,14 @@ def _near_identical(a: Fingerprint, b: Fingerprint) -> bool:
 
 
 def _same_text(a: Fingerprint, b: Fingerprint) -> bool:
-    return (min(len(a.shingles), len(b.shingles)) >= MIN_SHINGLES
-            and containment(a.shingles, b.shingles) >= TEXT_CONTAINMENT)
+    if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES:
+        return False
+    if containment(a.shingles, b.shingles) < TEXT_CONTAINMENT:
+        return False
+    # Every number of the shorter body is in the longer one: a copy keeps them all, while a
+    # template filled in for another day (or city, or draw) changes some.
+    short, long = sorted((a, b), key=lambda f: len(f.shingles))
+    return short.body_numbers <= long.body_numbers
 
 
 def _same_title(a: Fingerprint, b: Fingerprint) -> bool:
