@@ -73,7 +73,7 @@ class FeedJump(Provider):
 def _jump_to_feed(screen, view) -> None:
     screen.feed_list.select_key(view.key)
     screen.choose_view(view)
-    screen.article_list.focus()
+    screen.show_pane("list-pane")
 
 
 class ArticleJump(Provider):

@@ -47,6 +47,7 @@ class MainScreen(Screen):
     """Three panes side by side when there is room, one at a time when there is not."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#articles"
 
     BINDINGS = [
         *bindings(
@@ -88,7 +89,6 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.article_list.focus()
         self.load_feeds()
         self.load_articles(self.view)
 
@@ -127,18 +127,24 @@ class MainScreen(Screen):
         return "list-pane"
 
     def on_descendant_focus(self) -> None:
-        current = self.current_pane()
+        self._mark_current(self.current_pane())
+
+    def _mark_current(self, current: str) -> None:
+        # On narrow screens only the current pane is displayed (see app.tcss).
         for pane in PANES:
             self.query_one(f"#{pane}").set_class(pane == current, "-current")
         self.set_class(current == "feeds", "-on-feeds")
 
-    def show_pane(self, pane: str) -> None:
-        target = {
+    def show_pane(self, pane: str, widget=None) -> None:
+        """Make `pane` the current one and focus it (or `widget` inside it)."""
+        target = widget or {
             "feeds": self.feed_list,
             "list-pane": self.article_list,
             "article-pane": self.article_view,
         }[pane]
-        target.focus()
+        self._mark_current(pane)
+        # A hidden widget cannot take focus: focus once the pane is displayed.
+        self.call_after_refresh(target.focus)
 
     # --- status line ---
 
@@ -451,7 +457,7 @@ class MainScreen(Screen):
             self.load_feeds()
             return
         self.choose_view(view)
-        self.article_list.focus()
+        self.show_pane("list-pane")
 
     def choose_view(self, view: View) -> None:
         self.view = view
@@ -460,7 +466,7 @@ class MainScreen(Screen):
     @on(ArticleChosen)
     def article_chosen(self, message: ArticleChosen) -> None:
         self.open_article(message.article_id)
-        self.article_view.focus()
+        self.show_pane("article-pane")
 
     @on(EntityChosen)
     def entity_chosen(self, message: EntityChosen) -> None:
@@ -483,7 +489,7 @@ class MainScreen(Screen):
         if self._search_timer is not None:
             self._search_timer.stop()
         self._run_search()
-        self.article_list.focus()
+        self.show_pane("list-pane")
 
     def clear_search(self) -> None:
         if self._search_timer is not None:
@@ -494,7 +500,7 @@ class MainScreen(Screen):
         if self.search:
             self.search = ""
             self.load_articles(self._shown_view(), keep=self.article_list.selected_id)
-        self.article_list.focus()
+        self.show_pane("list-pane")
 
     # --- actions ---
 
@@ -505,12 +511,12 @@ class MainScreen(Screen):
         elif self.focused is self.entity_panel:
             self.article_view.focus()
         elif pane == "article-pane":
-            self.article_list.focus()
+            self.show_pane("list-pane")
         elif pane == "feeds" and self.feed_list.entity_kind is not None:
             self.feed_list.entity_kind = None
             self.load_feeds()
         elif pane == "list-pane":
-            self.feed_list.focus()
+            self.show_pane("feeds")
 
     def action_quit(self) -> None:
         pane = self.current_pane()
@@ -621,7 +627,7 @@ class MainScreen(Screen):
     def action_search(self) -> None:
         box = self.search_box
         box.display = True
-        box.focus()
+        self.show_pane("list-pane", box)
 
     def action_show_removed(self) -> None:
         view = self.article_view
@@ -636,10 +642,7 @@ class MainScreen(Screen):
     def action_entities(self) -> None:
         panel = self.entity_panel
         panel.display = not panel.display
-        if panel.display:
-            panel.focus()
-        else:
-            self.article_view.focus()
+        self.show_pane("article-pane", panel if panel.display else self.article_view)
 
     def action_next_mention(self) -> None:
         self._step_mention(1)

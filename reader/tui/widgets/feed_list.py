@@ -45,6 +45,7 @@ class FeedList(OptionList):
         self.views: dict[str, View] = {}
         self.entity_kind: str | None = None      # "person"/"place" while browsing by entity
         self.errors: dict[int, str] = {}          # feed id -> last error
+        self.counts: dict[str, int] = {}          # view key -> the count shown beside it
 
     def action_open(self) -> None:
         self.action_select()
@@ -53,6 +54,8 @@ class FeedList(OptionList):
         """Fill the pane with the views and feeds, keeping the highlighted entry."""
         self.entity_kind = None
         self.errors = {f.id: f.last_error for f in feeds if f.last_error}
+        self.counts = {"all": unread, "unread": unread, "starred": starred}
+        self.counts.update({f"feed:{f.id}": f.unread for f in feeds})
         entries: list[tuple[View, Table]] = [
             (ALL_ARTICLES, _line("All articles", f"{unread}/{total}" if total else "")),
             (UNREAD, _line("Unread", str(unread) if unread else "")),
