@@ -171,11 +171,15 @@ _STOP = frozenset(
     "about over into than then there here who what when where which while more most".split()
 )
 
-# Fixed multipliers for the MinHash functions: the same on every run, since band keys are
-# stored and compared with keys made by earlier runs.
-_RANDOM = np.random.default_rng(20240611)
-_MULTIPLY = _RANDOM.integers(1, 2**63, MINHASH_SIZE, dtype=np.uint64) | np.uint64(1)
-_ADD = _RANDOM.integers(0, 2**63, MINHASH_SIZE, dtype=np.uint64)
+# The MinHash functions' constants, derived from their index (not from a random generator,
+# whose stream may change between numpy versions): band keys are stored, and must come out
+# the same in every later run.
+def _constant(name: str, index: int) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{name}{index}".encode(), digest_size=8).digest(), "little")
+
+
+_MULTIPLY = np.array([_constant("multiply", i) | 1 for i in range(MINHASH_SIZE)], dtype=np.uint64)
+_ADD = np.array([_constant("add", i) for i in range(MINHASH_SIZE)], dtype=np.uint64)
 _MIX = np.array([0x9E3779B97F4A7C15 * (2 * k + 1) % 2**64 for k in range(SHINGLE_WORDS)],
                 dtype=np.uint64)
 
