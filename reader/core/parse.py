@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -38,12 +39,13 @@ _FUTURE_SLACK = 366 * 24 * 3600
 
 _WEB_SCHEMES = ("http", "https")
 
-# The document up to its first element: the prolog, where a DOCTYPE and its entities live.
-_FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
-_ENTITY_DECLARATION = re.compile(r"<!\s*ENTITY\s+(%\s*)?[^\s>]+\s*(.*?)>", re.IGNORECASE | re.DOTALL)
+_ENTITY_DECLARATION = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
 # The one kind of declared entity we let through: a single character reference, as old
 # RSS 0.91 feeds use for &nbsp; and friends. It cannot grow the text.
-_CHARACTER_REFERENCE = re.compile(r"""^(["'])&#(\d{1,7}|x[0-9A-Fa-f]{1,6});\1$""")
+_CHARACTER_ENTITY = re.compile(r"""<!\s*ENTITY\s+[\w.:-]+\s+(["'])&#(\d{1,7}|x[0-9A-Fa-f]{1,6});\1\s*>""",
+                               re.IGNORECASE)
+
+_XML_ENCODING = re.compile(r"""<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
 
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
                          re.IGNORECASE | re.DOTALL)
@@ -87,7 +89,7 @@ def parse_feed(content: bytes, url: str = "", content_type: str | None = None) -
         entries=entries,
     )
     if problem is not None:
-        parsed.warning = f"the feed is not well-formed ({_describe(problem)}); it was read leniently"
+        parsed.warning = f"the feed has XML errors ({_describe(problem)}); it was read leniently"
     _refuse_growth(parsed, len(content))
     return parsed
 
@@ -107,7 +109,7 @@ def entry_key(entry: dict[str, Any], feed_url: str = "") -> str:
     if not key:
         title = clean_line(entry.get("title"))
         stamp = _timestamp(entry)
-        date = str(stamp) if stamp is not None else clean_line(entry.get("published") or entry.get("updated"))
+        date = str(stamp) if stamp is not None else clean_line(dict.get(entry, "published") or dict.get(entry, "updated"))
         parts = [title, date]
         if not title and not date:
             parts += [clean(entry.get("summary")), clean(_longest_content(entry))]
@@ -164,7 +166,7 @@ def _web_link(link: str | None, base: str) -> str:
 def _timestamp(raw: dict[str, Any]) -> int | None:
     """published, else updated, as Unix seconds UTC; None when absent or absurd."""
     for name in ("published_parsed", "updated_parsed"):
-        value = raw.get(name)
+        value = dict.get(raw, name)  # dict.get: FeedParserDict would warn about its old updated alias
         if not value:
             continue
         try:
@@ -193,38 +195,43 @@ def _what_it_looks_like(content: bytes) -> str:
 
 
 def _refuse_declared_entities(content: bytes, content_type: str | None) -> None:
-    """Raise FeedError when the prolog declares entities that could expand (entity bombs).
+    """Raise FeedError when the document declares entities that could expand (entity bombs).
 
     feedparser's lenient fallback expands entities declared in the DOCTYPE even after its
-    strict parser refused them, so a small feed can become gigabytes of text.
+    strict parser refused them, so a small feed can become gigabytes of text. The whole
+    document is searched, not just the prolog: finding where the prolog ends takes a real
+    XML tokenizer, and a raw "<!ENTITY" inside an article body (rather than "&lt;!ENTITY")
+    is not something real feeds contain.
     """
-    for prolog in _prologs(content, content_type):
-        for match in _ENTITY_DECLARATION.finditer(prolog):
-            is_parameter, value = match.group(1), match.group(2).strip()
-            if is_parameter or not _CHARACTER_REFERENCE.match(value):
+    for text in _decodings(content, content_type):
+        for match in _ENTITY_DECLARATION.finditer(text):
+            if not _CHARACTER_ENTITY.match(text, match.start()):
                 raise FeedError(
                     "this feed was refused: it declares its own XML entities, "
                     "which can expand into an enormous document"
                 )
 
 
-def _prologs(content: bytes, content_type: str | None) -> list[str]:
-    """The text before the first element, decoded every way a parser might decode it."""
+def _decodings(content: bytes, content_type: str | None) -> Iterator[str]:
+    """The document decoded every way a parser might decode it: by bytes, by its byte-order
+    mark or zero bytes, by the charset in its Content-Type, and by its XML declaration
+    (which can name UTF-7, where "<!ENTITY" may be spelled "+ADwAIQ-ENTITY")."""
     encodings = ["latin-1"]  # byte for byte: covers UTF-8 and every ASCII-compatible charset
     sniffed = _utf16_or_32(content[:4])
     if sniffed:
         encodings.append(sniffed)
     if content[:4] == b"\x4c\x6f\xa7\x94":  # "<?xm" in EBCDIC
         encodings.append("cp037")
-    charset = _charset(content_type)
-    if charset:
-        encodings.append(charset)
-    prologs = []
-    for encoding in dict.fromkeys(encodings):
-        text = content.decode(encoding, errors="replace")
-        first = _FIRST_ELEMENT.search(text)
-        prologs.append(text[: first.start()] if first else text)
-    return prologs
+    for encoding in list(encodings):
+        declared = _XML_ENCODING.search(content[:1024].decode(encoding, errors="replace"))
+        encodings.append(_codec(declared.group(1)) if declared else None)
+    charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
+    encodings.append(_codec(charset.group(1)) if charset else None)
+    for encoding in dict.fromkeys(name for name in encodings if name):
+        try:
+            yield content.decode(encoding, errors="replace")
+        except LookupError:  # a codec that cannot decode bytes at all (rot13, say)
+            continue
 
 
 def _utf16_or_32(head: bytes) -> str | None:
@@ -240,12 +247,9 @@ def _utf16_or_32(head: bytes) -> str | None:
     return None
 
 
-def _charset(content_type: str | None) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
-    if not match:
-        return None
+def _codec(name: str) -> str | None:
     try:
-        return codecs.lookup(match.group(1)).name
+        return codecs.lookup(name).name
     except LookupError:
         return None
 
