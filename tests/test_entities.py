@@ -162,6 +162,51 @@ def test_a_word_also_written_lowercase_is_not_a_name(rec):
     assert "Iodine" not in {m.text for m in found}
 
 
+def model_labels(rec: Recogniser, text: str) -> dict[str, str]:
+    """What the bare model says, to show that a rule below had something to correct."""
+    nlp = rec._loaded()
+    doc = next(nlp.get_pipe("ner").pipe([nlp.make_doc(text)]))
+    return {e.text: e.label_ for e in doc.ents}
+
+
+def test_a_name_cut_in_two_is_one_person(rec):
+    text = "Valeska Paris, an Australian woman, left the ship. Paris was born in Switzerland."
+    assert model_labels(rec, text).get("Valeska") == "GPE"
+    _, found = rec.mentions(text)
+    assert [(m.text, m.kind, m.canonical) for m in found if "Paris" in m.text] == [
+        ("Valeska Paris", "person", "Valeska Paris"), ("Paris", "person", "Valeska Paris")]
+    assert names(found, "place") == {"Switzerland"}
+
+
+def test_given_name_before_a_lone_surname(rec):
+    text = "The lead against Panama grew. Dries Mertens's attempt in the 18th minute failed."
+    assert "Dries Mertens" not in model_labels(rec, text)
+    _, found = rec.mentions(text)
+    assert "Dries Mertens" in names(found, "person")
+
+
+def test_events_are_not_places(rec):
+    text = "Taipei, Taiwan — The Taipei City Lantern Festival was off to a bright start on Saturday."
+    assert model_labels(rec, text).get("The Taipei City Lantern Festival") == "FAC"
+    _, found = rec.mentions(text)
+    assert names(found, "place") == {"Taipei", "Taiwan"}
+
+
+def test_people_listed_with_people(rec):
+    text = "Many people worship the ancient gods, such as Zeus, Hera, Poseidon, Aphrodite, and Athena."
+    labels = model_labels(rec, text)
+    assert "Poseidon" not in labels and labels.get("Zeus") == "PERSON"
+    _, found = rec.mentions(text)
+    assert {"Zeus", "Hera", "Poseidon", "Aphrodite"} <= names(found, "person")
+
+
+def test_a_person_name_written_as_a_lowercase_phrase_is_a_thing(rec):
+    text = "On April 12, 1981, Space Shuttle Columbia lifted off. It was the first space shuttle mission."
+    assert model_labels(rec, text).get("Space Shuttle Columbia") == "PERSON"
+    _, found = rec.mentions(text)
+    assert not names(found, "person")
+
+
 def test_empty_and_blank_text(rec):
     assert rec.mentions("") == ([], [])
     assert rec.mentions("", title="") == ([], [])

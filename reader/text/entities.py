@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from reader.text.places import (
+    NOT_PLACE_LAST_WORDS,
     PLACE_FIRST_WORDS,
     PLACE_LAST_WORDS,
     canonical_place,
@@ -194,6 +195,7 @@ def _make_doc(nlp, text: str):
 def analyse(text: str, ents: list[tuple[int, int, str]]) -> list[Mention]:
     """Turn the model's entities (start, end, label) over `text` into mentions."""
     spans = [s for s in (_tidy(text, _Span(*e)) for e in ents) if s is not None]
+    spans = _join_split_names(text, spans)
     spans += _people_in_lists(text, spans)
     kinds = _decide_kinds(text, spans)
     full_names = _full_names(text, spans, kinds)
@@ -290,16 +292,41 @@ def _trim_end(name: str) -> str:
 
 
 def _retype(name: str, label: str) -> str:
-    """Names of streets, buildings, lakes... are places whatever the model said; names
-    shaped like a belief or a product code ("Scientology", "IE6", "STS-134") are not."""
+    """Names of streets, buildings, lakes... are places whatever the model said; names of
+    events and papers, or shaped like a belief or a code ("Scientology", "IE6"), are not."""
     words = name.split()
     if len(words) > 1 and (words[-1] in PLACE_LAST_WORDS or words[0] in PLACE_FIRST_WORDS):
         return "FAC"
+    if len(words) > 1 and words[-1] in NOT_PLACE_LAST_WORDS:
+        return "OTHER"
     if len(words) == 1 and (_NOT_A_PLACE_ENDING.search(name) or _CODE.fullmatch(name)):
         return "OTHER"
     return label
 
 
+def _join_split_names(text: str, spans: list[_Span]) -> list[_Span]:
+    """Two one-word names side by side ("Valeska" "Paris", both called places) are one
+    name the model cut in two; with no comma between them it is a given name and surname."""
+    out: list[_Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and text[prev.end:span.start] == " "
+            and prev.label in _KIND_OF_LABEL and span.label in _KIND_OF_LABEL
+            and _PLAIN_WORD.fullmatch(text[prev.start:prev.end])
+            and _PLAIN_WORD.fullmatch(text[span.start:span.end])
+            and not is_known_place(text[prev.start:prev.end])
+            and text[prev.start:prev.end] not in PLACE_FIRST_WORDS
+            and text[span.start:span.end] not in PLACE_LAST_WORDS
+        ):
+            out[-1] = _Span(prev.start, span.end, "PERSON")
+        else:
+            out.append(span)
+    return out
+
+
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
 _NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}"
 _LIST = re.compile(rf"{_NAME}(?:, {_NAME})+,? (?:and|or|&) {_NAME}|{_NAME}(?:, {_NAME}){{2,}}")
 

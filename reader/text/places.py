@@ -85,3 +85,12 @@ def canonical_place(name: str) -> str:
 def is_known_place(name: str) -> bool:
     """True for a country, region or alias that names a place on its own."""
     return name in ALIASES or name in COUNTRIES
+
+
+# A name whose last word is one of these is an event or a publication, not a place or a
+# person ("Google Science Fair", "Taipei City Lantern Festival", "Saudi Gazette").
+NOT_PLACE_LAST_WORDS = frozenset("""
+Fair Festival Expo Exhibition Championship Championships Cup Olympics Games Conference
+Summit Awards Prize Week Show Tournament Marathon Gazette Times Post Herald Journal Tribune
+Chronicle Daily Weekly Magazine Telegraph Review Courier Sun Star Mirror Express Inquirer
+""".split())
