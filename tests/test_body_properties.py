@@ -83,3 +83,42 @@ paragraph = st.text(
 def test_plain_paragraphs_round_trip(paragraphs):
     text = "\n\n".join(paragraphs)
     assert body_text(parse_body(text).blocks) == text
+
+
+words = st.lists(st.text(st.sampled_from("abcdefghij\u00e9\u4e2d\u2014"), min_size=1, max_size=8),
+                 min_size=1, max_size=30)
+spacing = st.sampled_from([" ", "  ", " ", "\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=words, spaces=st.lists(spacing, min_size=30, max_size=30), width=st.integers(16, 60))
+def test_fast_wrapping_matches_rich_text(words, spaces, width):
+    # Words fit the width here; folding of longer ones is checked below, since Rich itself
+    # leaves odd blank lines when it folds.
+    from rich.text import Text
+
+    from reader.text.render import Wrapped
+
+    text = "".join(w + s for w, s in zip(words, spaces)).strip(" ")
+
+    def lines(renderable):
+        console = Console(file=io.StringIO(), width=width, color_system=None)
+        console.print(renderable)
+        return [line.rstrip() for line in console.file.getvalue().split("\n")]
+
+    assert lines(Wrapped(text, [])) == lines(Text(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.text(st.sampled_from("ab\u4e2d"), min_size=1, max_size=30), min_size=1,
+                      max_size=6), width=st.integers(2, 12))
+def test_fast_wrapping_folds_long_words_within_width(words, width):
+    from rich.cells import cell_len
+
+    from reader.text.render import Wrapped
+
+    text = " ".join(words)
+    wrapped = Wrapped(text, [])
+    lines = [text[a:b] for a, b in wrapped.line_offsets(width)]
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")

@@ -6,12 +6,14 @@ read as markup, so brackets in an article are just brackets.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.cells import cell_len, chop_cells
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
@@ -151,15 +153,15 @@ def block_renderable(block: Block, spans: LocalSpans, base: Style | str = ""):
     kind = block.kind
     if kind == "heading":
         style = Style(bold=True, underline=block.level == 1) + _as_style(base)
-        return _styled(block.text, spans, style=style)
+        return Wrapped(block.text, spans, style)
     if kind == "item":
         marker = f"{block.number}. " if block.ordered else _BULLETS[block.level % 3] + " "
         indent = "  " * block.level
-        return Indented(_styled(block.text, spans, style=base),
+        return Indented(Wrapped(block.text, spans, base),
                         indent + marker, indent + " " * len(marker), base)
     if kind == "quote":
         bar = _QUOTE_BAR * max(block.level, 1)
-        return Indented(_styled(block.text, spans, style=base), bar, bar,
+        return Indented(Wrapped(block.text, spans, base), bar, bar,
                         _as_style(base) + Style(dim=True))
     if kind == "code":
         code = _styled(block.text, spans, style=base, no_wrap=True, overflow="ellipsis")
@@ -173,11 +175,86 @@ def block_renderable(block: Block, spans: LocalSpans, base: Style | str = ""):
         return text
     if kind == "rule":
         return Text(block.text, style=_as_style(base) + Style(dim=True), justify="center")
-    return _styled(block.text, spans, style=base)
+    return Wrapped(block.text, spans, base)
 
 
 def _as_style(style: Style | str) -> Style:
     return style if isinstance(style, Style) else Style.parse(style) if style else Style()
+
+
+_WORD = re.compile(r"[^ ]+")
+
+
+class Wrapped:
+    """Text with styled spans, word-wrapped (left-aligned) to the width it is printed at.
+
+    The same result as a rich `Text` for prose, several times faster: Rich measures every
+    word through general machinery, and a long article is thousands of words.
+    """
+
+    def __init__(self, text: str, spans: LocalSpans, style: Style | str = "") -> None:
+        self.text = text.replace("\t", " ")     # one cell, so offsets stay put
+        self.spans = spans
+        self.style = _as_style(style)
+
+    def line_offsets(self, width: int) -> list[tuple[int, int]]:
+        """(start, end) of each wrapped line in the text, without the spaces at the break."""
+        width = max(width, 1)
+        text = self.text
+        ascii_only = text.isascii()
+        lines: list[tuple[int, int]] = []
+        base = 0
+        for line in text.split("\n"):
+            start = end = -1
+            used = 0
+            for match in _WORD.finditer(line):
+                word_start, word_end = match.span()
+                word = match.group()
+                size = len(word) if ascii_only or word.isascii() else cell_len(word)
+                if start >= 0 and used + (word_start - end) + size <= width:
+                    used += (word_start - end) + size
+                    end = word_end
+                    continue
+                if start >= 0:
+                    lines.append((base + start, base + end))
+                if size > width:      # a word longer than the line is folded
+                    pieces = [piece for piece in chop_cells(word, width) if piece]
+                    for piece in pieces[:-1]:
+                        lines.append((base + word_start, base + word_start + len(piece)))
+                        word_start += len(piece)
+                    size = cell_len(pieces[-1]) if pieces else 0
+                start, end, used = word_start, word_end, size
+            lines.append((base + start, base + end) if start >= 0 else (base, base))
+            base += len(line) + 1
+        return lines
+
+    def _segments(self, start: int, end: int):
+        cuts = {start, end}
+        active = []
+        for span_start, span_end, style in self.spans:
+            if span_start < end and span_end > start:
+                active.append((span_start, span_end, style))
+                cuts.add(max(span_start, start))
+                cuts.add(min(span_end, end))
+        points = sorted(cuts)
+        for a, b in zip(points, points[1:]):
+            style = self.style
+            for span_start, span_end, span_style in active:
+                if span_start <= a and span_end >= b:
+                    style = style + span_style
+            yield Segment(self.text[a:b], style or None)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for start, end in self.line_offsets(options.max_width):
+            if start < end:
+                yield from self._segments(start, end)
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        words = [cell_len(w) for w in _WORD.findall(self.text.replace("\n", " "))]
+        longest = max((cell_len(line) for line in self.text.split("\n")), default=0)
+        return Measurement(min(max(words, default=0), options.max_width),
+                           min(longest, options.max_width))
 
 
 class Indented:
