@@ -121,7 +121,7 @@ class Recogniser:
         for first in range(0, len(joined), 16):
             chunk = joined[first:first + 16]
             with self._run_lock:
-                docs = list(nlp.get_pipe("ner").pipe(_make_doc(nlp, s) for s in chunk))
+                docs = list(nlp.get_pipe("ner").pipe(nlp.make_doc(s) for s in chunk))
             for whole, doc, (text, title) in zip(chunk, docs, items[first:first + 16]):
                 ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
                 out.append(_split(analyse(whole, ents), title, text))
@@ -180,16 +180,6 @@ def _split(found: list[Mention], title: str, text: str) -> tuple[list[Mention], 
     return in_title, in_body
 
 
-def _make_doc(nlp, text: str):
-    doc = nlp.make_doc(text)
-    # A line break ends a sentence (headlines, datelines, captions have no full stop),
-    # so a name never runs from one paragraph into the next.
-    for i in range(1, len(doc)):
-        if "\n" in doc[i - 1].text:
-            doc[i].is_sent_start = True
-    return doc
-
-
 # ---------------------------------------------------------------- the rules
 
 def analyse(text: str, ents: list[tuple[int, int, str]]) -> list[Mention]:
@@ -223,6 +213,9 @@ def _tidy(text: str, span: _Span) -> _Span | None:
     if span.label not in _KIND_OF_LABEL and span.label not in _OTHER_LABELS:
         return None
     s, e = span.start, span.end
+    # A name never runs on past a line break (a headline or dateline into the next line).
+    if "\n" in text[s:e]:
+        e = text.index("\n", s)
     # A span cut inside a hyphenated word ("Wong Yeung" of "Wong Yeung-tat") takes the rest.
     m = re.match(r"-[^\W\d_][\w-]*", text[e:])
     if m and text[e - 1].isalpha() and " " in text[s:e]:
