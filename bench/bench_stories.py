@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 from reader.core.models import Entry, ParsedFeed
@@ -36,7 +37,8 @@ class Corpus:
 
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
-        self.made: list[tuple[str, str]] = []
+        # Only recent articles are copied, and remembering all would swell the RSS measured.
+        self.made: deque[tuple[str, str]] = deque(maxlen=2000)
         self.count = 0
 
     def article(self, when: int) -> tuple[int, Entry, str]:
@@ -46,7 +48,7 @@ class Corpus:
         feed = rng.randrange(FEEDS)
         roll = rng.random()
         if roll < 0.1 and self.made:
-            title, text = rng.choice(self.made[-2000:])
+            title, text = rng.choice(self.made)
             title = "WIRE: " + title
             text += " Distributed by the wire service; all rights reserved."
         elif roll < 0.15:
