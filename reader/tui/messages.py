@@ -34,6 +34,7 @@ class ArticlesLoaded(Message):
     ids: list[int]
     keep: int | None     # the article to keep the cursor on, if it is still there
     seconds: float
+    complete: bool = True   # False: only the first screenful, the rest follows
 
 
 @dataclass
