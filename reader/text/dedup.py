@@ -8,8 +8,10 @@ never are.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import chain
 
 from reader.text.blocks import Block
 
@@ -41,7 +43,7 @@ SUBSTANTIAL_WORDS = 14
 NEAR_REPEAT = 0.45
 NEAR_MIN_WORDS = 12        # shorter paragraphs change too much with one edited word
 NEAR_LENGTH_RATIO = 0.75   # small edits keep the length; a pull quote is a fraction of it
-COMMON_SHINGLE = 48        # shingles in more paragraphs than this ("of the") find no candidates
+COMMON_SHINGLE = 16        # shingles in more paragraphs than this ("of the") find no candidates
 
 TOP_BLOCKS = 8             # "the top of the body", where headline copies are printed
 TOP_HEADLINE = 4           # without a title, only the first few lines can be its copies:
@@ -52,7 +54,7 @@ TITLE_SIMILAR = 0.8        # word-sequence ratio for a headline printed slightly
 
 _REFERENCE = re.compile(r"\s*\[\d+\]")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc`\u00b4")
-_NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                          "\u00ab": '"', "\u00bb": '"', "\u2026": "..."})
 _SPACES = re.compile(r"\s+")
@@ -115,8 +117,9 @@ def find_removals(blocks: list[Block], title: str = "") -> dict[int, str]:
 
 def normal_words(text: str) -> tuple[str, ...]:
     """Words of `text` ignoring case, punctuation, quote styles and link numbers."""
-    text = _REFERENCE.sub("", text).casefold().translate(_APOSTROPHES)
-    return tuple(_NOT_WORD.sub(" ", text).split())
+    if "[" in text:
+        text = _REFERENCE.sub("", text)
+    return tuple(_WORD.findall(text.casefold().translate(_APOSTROPHES)))
 
 
 def loose(text: str) -> str:
@@ -222,8 +225,9 @@ def _in_long_run(i: int, copy_of: dict[int, int], words) -> bool:
     return any(len(words[j]) >= SUBSTANTIAL_WORDS for j in range(start, end + 1))
 
 
-def shingles(block_words: tuple[str, ...]) -> set[tuple[str, str]]:
-    return set(zip(block_words, block_words[1:]))
+def shingles(block_words: tuple[str, ...]) -> set[int]:
+    """The block's word pairs, hashed: ints make the index and set operations cheap."""
+    return set(map(hash, zip(block_words, block_words[1:])))
 
 
 def similarity(a: set, b: set) -> float:
@@ -252,7 +256,7 @@ def _near_repeats(words, reasons: dict[int, str]) -> None:
     Candidates come from an inverted index of shingles, so a body of thousands of
     paragraphs costs about what its shingles do rather than every pair.
     """
-    index: dict[tuple[str, str], list[int]] = {}
+    index: dict[int, list[int]] = {}
     sets: dict[int, set] = {}
     for i, block_words in enumerate(words):
         if not block_words or len(block_words) < NEAR_MIN_WORDS:
@@ -260,17 +264,14 @@ def _near_repeats(words, reasons: dict[int, str]) -> None:
         own = shingles(block_words)
         sets[i] = own
         if i not in reasons:
-            shared: dict[int, int] = {}
-            for shingle in own:
-                holders = index.get(shingle)
-                if holders and len(holders) <= COMMON_SHINGLE:
-                    for j in holders:
-                        shared[j] = shared.get(j, 0) + 1
-            # Jaccard >= t needs at least t * |own| shared shingles; count only rarer ones,
-            # so be generous here and let the exact similarity decide.
+            holders = [index[s] for s in own if s in index]
+            shared = Counter(chain.from_iterable(
+                h for h in holders if len(h) <= COMMON_SHINGLE))
+            # Jaccard >= t needs at least t * |own| shared shingles; only rarer ones are
+            # counted, so ask for half of that and let the exact similarity decide.
             needed = NEAR_REPEAT * len(own) / 2
-            for j, count in shared.items():
-                if count >= needed and similarity(own, sets[j]) >= NEAR_REPEAT \
+            for j in [j for j, count in shared.items() if count >= needed]:
+                if similarity(own, sets[j]) >= NEAR_REPEAT \
                         and _comparable_lengths(block_words, words[j]) \
                         and not _figures_differ(block_words, words[j]):
                     reasons[i] = "near-repeat"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from rich import box
@@ -185,6 +186,12 @@ def _as_style(style: Style | str) -> Style:
 _WORD = re.compile(r"[^ ]+")
 
 
+@lru_cache(maxsize=64)
+def _fitting(width: int) -> re.Pattern:
+    """A run of at most `width` characters that starts a word and ends at a word's end."""
+    return re.compile(rf"[^ ](?:[^\n]{{0,{width - 1}}}(?= |$))?")
+
+
 class Wrapped:
     """Text with styled spans, word-wrapped (left-aligned) to the width it is printed at.
 
@@ -200,32 +207,52 @@ class Wrapped:
     def line_offsets(self, width: int) -> list[tuple[int, int]]:
         """(start, end) of each wrapped line in the text, without the spaces at the break."""
         width = max(width, 1)
-        text = self.text
-        ascii_only = text.isascii()
         lines: list[tuple[int, int]] = []
         base = 0
-        for line in text.split("\n"):
-            start = end = -1
-            used = 0
-            for match in _WORD.finditer(line):
-                word_start, word_end = match.span()
-                word = match.group()
-                size = len(word) if ascii_only or word.isascii() else cell_len(word)
-                if start >= 0 and used + (word_start - end) + size <= width:
-                    used += (word_start - end) + size
-                    end = word_end
-                    continue
-                if start >= 0:
+        for line in self.text.split("\n"):
+            if len(line) <= width and cell_len(line) == len(line):
+                stripped = line.strip(" ")
+                start = line.find(stripped) if stripped else 0
+                lines.append((base + start, base + start + len(stripped)))
+            elif cell_len(line) == len(line) and max(map(len, line.split(" "))) <= width:
+                # One cell per character and no word wider than the line: the regex engine
+                # takes the longest run that fits and ends before a space.
+                for match in _fitting(width).finditer(line):
+                    start, end = match.span()
+                    while end > start and line[end - 1] == " ":
+                        end -= 1
                     lines.append((base + start, base + end))
-                if size > width:      # a word longer than the line is folded
-                    pieces = [piece for piece in chop_cells(word, width) if piece]
-                    for piece in pieces[:-1]:
-                        lines.append((base + word_start, base + word_start + len(piece)))
-                        word_start += len(piece)
-                    size = cell_len(pieces[-1]) if pieces else 0
-                start, end, used = word_start, word_end, size
-            lines.append((base + start, base + end) if start >= 0 else (base, base))
+                if not line.strip(" "):
+                    lines.append((base, base))
+            else:
+                lines.extend((base + a, base + b) for a, b in self._wrap_words(line, width))
             base += len(line) + 1
+        return lines
+
+    @staticmethod
+    def _wrap_words(line: str, width: int) -> list[tuple[int, int]]:
+        """Greedy wrapping word by word, measuring cells and folding over-long words."""
+        lines: list[tuple[int, int]] = []
+        start = end = -1
+        used = 0
+        for match in _WORD.finditer(line):
+            word_start, word_end = match.span()
+            word = match.group()
+            size = len(word) if word.isascii() else cell_len(word)
+            if start >= 0 and used + (word_start - end) + size <= width:
+                used += (word_start - end) + size
+                end = word_end
+                continue
+            if start >= 0:
+                lines.append((start, end))
+            if size > width:      # a word longer than the line is folded
+                pieces = [piece for piece in chop_cells(word, width) if piece]
+                for piece in pieces[:-1]:
+                    lines.append((word_start, word_start + len(piece)))
+                    word_start += len(piece)
+                size = cell_len(pieces[-1]) if pieces else 0
+            start, end, used = word_start, word_end, size
+        lines.append((start, end) if start >= 0 else (0, 0))
         return lines
 
     def _segments(self, start: int, end: int):
