@@ -41,6 +41,7 @@ class Reply:
     chunked: bool = False              # Transfer-Encoding: chunked instead of Content-Length
     length: bool = True                # send Content-Length (False: the body ends when the connection closes)
     stream: Iterable[bytes] | None = None  # chunks to send instead of `body` (may be endless)
+    header_pause: float = 0.0          # pause before each header line: headers that trickle in
 
 
 @dataclass
@@ -164,6 +165,10 @@ class FeedServer:
                 body = gzip_module.compress(reply.body) if reply.gzip else reply.body
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
+                    if reply.header_pause:
+                        self.flush_headers()
+                        if server._stopping.wait(reply.header_pause):
+                            return
                     self.send_header(name, value)
                 if reply.gzip:
                     self.send_header("Content-Encoding", "gzip")

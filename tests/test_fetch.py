@@ -155,6 +155,18 @@ def test_endless_trickle_ends_at_the_total_deadline(feed_server):
     assert 0.9 < elapsed < 2.0
 
 
+def test_headers_trickling_in_end_at_the_total_deadline(feed_server):
+    # Each header line arrives well within the read timeout, so only the deadline can stop it.
+    slow_headers = {f"X-Slow-{n}": "a" for n in range(100)}
+    url = feed_server.route("/slow-headers", Reply(body=FEED, headers=slow_headers, header_pause=0.05))
+    with Fetcher(read_timeout=0.5, total_timeout=1.0) as fetcher:
+        started = time.monotonic()
+        result = fetcher.fetch(url)
+        elapsed = time.monotonic() - started
+    assert result.error == "the server took too long (more than 1 s)"
+    assert 0.9 < elapsed < 2.0
+
+
 def test_gzip_body_is_decompressed(feed_server, fetcher):
     url = feed_server.route("/feed.xml", Reply(body=FEED, gzip=True, chunk_size=40))
     result = fetcher.fetch(url)

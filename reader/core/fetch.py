@@ -9,19 +9,25 @@ import os
 import socket
 import ssl
 import stat
+import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING
 from urllib.request import url2pathname
-
-import httpx
 
 from reader import __version__
 from reader.core.clean import clean_line
 from reader.core.models import FetchResult
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx itself is imported only when a Fetcher is made: importing it loads its command line's
+# rich, click and pygments, which code that only checks addresses (OPML import) should not pay for.
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 ACCEPT = (
@@ -88,12 +94,14 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.concurrency = max(1, concurrency)
+        import httpx
+
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,  # followed by hand, to know whether a move is permanent
-            limits=httpx.Limits(
-                max_connections=self.concurrency, max_keepalive_connections=self.concurrency
-            ),
+            # No keep-alive: the watchdog that enforces the total deadline needs to see each
+            # connection being made. Feeds are mostly on different hosts, so little is lost.
+            limits=httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=0),
         )
 
     def __enter__(self) -> Fetcher:
@@ -146,25 +154,28 @@ class Fetcher:
         moved_to = None
         only_permanent_so_far = True
         current = url
-        for _hop in range(self.max_redirects + 1):
-            response = self._request(current, headers, deadline)
-            try:
-                location = response.headers.get("location")
-                if response.status_code not in _REDIRECTS or not location:
-                    return self._answer(url, response, deadline, moved_to, etag, last_modified)
-            finally:
-                response.close()
-            target = urljoin(current, clean_line(location))
-            if not is_web_url(target):
-                raise FetchFailed(f"the server sent reader to {_shorten(target)}, which is not a web address")
-            if response.status_code in _PERMANENT_REDIRECTS and only_permanent_so_far:
-                moved_to = target
-            else:
-                only_permanent_so_far = False  # moves after a temporary one are temporary too
-            current = target
+        with _Watchdog(self.total_timeout) as watchdog:
+            for _hop in range(self.max_redirects + 1):
+                response = self._request(current, headers, deadline, watchdog)
+                try:
+                    location = response.headers.get("location")
+                    if response.status_code not in _REDIRECTS or not location:
+                        return self._answer(url, response, deadline, moved_to, etag, last_modified)
+                finally:
+                    response.close()
+                target = urljoin(current, clean_line(location))
+                if not is_web_url(target):
+                    raise FetchFailed(f"the server sent reader to {_shorten(target)}, which is not a web address")
+                if response.status_code in _PERMANENT_REDIRECTS and only_permanent_so_far:
+                    moved_to = target
+                else:
+                    only_permanent_so_far = False  # moves after a temporary one are temporary too
+                current = target
         raise FetchFailed(f"too many redirects (more than {self.max_redirects})")
 
-    def _request(self, url: str, headers: dict[str, str], deadline: float) -> httpx.Response:
+    def _request(self, url: str, headers: dict[str, str], deadline: float, watchdog: _Watchdog) -> httpx.Response:
+        import httpx
+
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchFailed(f"the server took too long (more than {_seconds(self.total_timeout)} s)")
@@ -175,7 +186,8 @@ class Fetcher:
             pool=remaining,
         )
         try:
-            request = self._client.build_request("GET", url, headers=headers, timeout=timeout)
+            request = self._client.build_request("GET", url, headers=headers, timeout=timeout,
+                                                 extensions={"trace": watchdog.trace})
             response = self._client.send(request, stream=True)
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise FetchFailed(self._explain(error, url, deadline)) from error
@@ -183,6 +195,8 @@ class Fetcher:
 
     def _answer(self, url: str, response: httpx.Response, deadline: float, moved_to: str | None,
                 etag: str | None, last_modified: str | None) -> FetchResult:
+        import httpx
+
         status = response.status_code
         new_etag = clean_line(response.headers.get("etag")) or None
         new_last_modified = clean_line(response.headers.get("last-modified")) or None
@@ -224,10 +238,12 @@ class Fetcher:
 
     def _explain(self, error: Exception, url: str, deadline: float) -> str:
         """An httpx exception in the user's words."""
+        import httpx
+
         host = _host(url)
+        if time.monotonic() >= deadline - 0.05:  # whatever broke, the watchdog or the clock did it
+            return f"the server took too long (more than {_seconds(self.total_timeout)} s)"
         if isinstance(error, httpx.TimeoutException):
-            if time.monotonic() >= deadline - 0.05:
-                return f"the server took too long (more than {_seconds(self.total_timeout)} s)"
             if isinstance(error, httpx.ConnectTimeout):
                 return f"could not connect to {host} within {_seconds(self.connect_timeout)} s"
             if isinstance(error, httpx.PoolTimeout):
@@ -276,6 +292,56 @@ class Fetcher:
         if len(content) > self.max_bytes:
             raise FetchFailed(self._too_large())
         return FetchResult(url=source, content=content, etag=version)
+
+
+class _Watchdog:
+    """Shuts a fetch's connections down when its total time runs out.
+
+    Timeouts bound each wait for the server, but a server that sends its headers a byte at
+    a time never trips them: httpx reads headers without looking at the clock. Shutting the
+    socket down wakes the waiting read, whichever thread it is in.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict) -> None:
+        """httpx's trace hook: note each new connection's socket."""
+        if event != "connection.connect_tcp.complete":
+            return
+        sock = info["return_value"].get_extra_info("socket")
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self._expired
+        if expired:
+            _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: nothing left to stop
 
 
 class _Inflater:
