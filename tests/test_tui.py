@@ -245,9 +245,9 @@ async def test_markup_in_a_feed_is_shown_literally(tmp_path: Path):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         assert HOSTILE in line_text(screen.article_list, 0)
-        feed_prompts = [str(o.prompt.columns[0]._cells[0]) for o in screen.feed_list.options
+        feed_prompts = [" ".join(o.prompt.plain.split()) for o in screen.feed_list.options
                         if o.id == f"feed:{feed.id}"]
-        assert feed_prompts == [HOSTILE]
+        assert feed_prompts == [HOSTILE + " 1"]          # the name as typed, 1 unread
         # Clicking the row opens the article; nothing in it is an action.
         await pilot.click("#articles", offset=(10, 0))
         await until(pilot, lambda: screen.article_view.article is not None)

@@ -80,6 +80,13 @@ class EntityChosen(Message):
 
 
 @dataclass
+class StorySizesFound(Message):
+    """How many articles each story has, for the list's "+N" markers."""
+
+    sizes: dict[int, int]
+
+
+@dataclass
 class UnreadFound(Message):
     """The next (or previous) unread article, or None when there is none."""
 

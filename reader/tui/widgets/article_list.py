@@ -9,7 +9,7 @@ from dataclasses import replace
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, on, work
 from textual.geometry import Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from reader.core.store import ArticleRow, Store, StoreError
 from reader.tui.keys import bindings
-from reader.tui.messages import ArticleChosen
+from reader.tui.messages import ArticleChosen, StorySizesFound
 
 # Rows kept in memory: a few screens either side of the cursor; the rest are fetched again
 # (about 1 ms per screenful) when scrolled back to.
@@ -51,7 +51,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_message = ""
         self._rows: OrderedDict[int, ArticleRow] = OrderedDict()
         self._styles: dict[str, Style] = {}
-        self._today = ""
+        self._sizes: dict[int, int] = {}         # story id -> articles in the story
+        self._sizes_asked: set[int] = set()
 
     # --- what is shown ---
 
@@ -100,6 +101,8 @@ class ArticleList(ScrollView, can_focus=True):
     def forget_rows(self) -> None:
         """Drop the cached rows (after a refresh or a bulk change), so they are read again."""
         self._rows.clear()
+        self._sizes.clear()
+        self._sizes_asked.clear()
         self.refresh()
 
     def row_at(self, index: int) -> ArticleRow | None:
@@ -128,6 +131,27 @@ class ArticleList(ScrollView, can_focus=True):
             self._rows[row.id] = row
         while len(self._rows) > _CACHE_ROWS:
             self._rows.popitem(last=False)
+        stories = {r.story_id for r in rows if r.story_id is not None} - self._sizes_asked
+        if stories:
+            self._sizes_asked |= stories
+            self._find_story_sizes(sorted(stories))
+
+    @work(thread=True, group="story-sizes")
+    def _find_story_sizes(self, story_ids: list[int]) -> None:
+        # In a worker: the story module's import and the count query stay off the UI thread.
+        try:
+            from reader.stories import story_sizes
+
+            sizes = story_sizes(self.store, story_ids)
+        except Exception:      # a "+N" marker is a nicety; the list works without it
+            return
+        self.post_message(StorySizesFound(sizes))
+
+    @on(StorySizesFound)
+    def _story_sizes_found(self, message: StorySizesFound) -> None:
+        self._sizes.update(message.sizes)
+        if any(n > 1 for n in message.sizes.values()):
+            self.refresh()
 
     # --- drawing ---
 
@@ -176,6 +200,12 @@ class ArticleList(ScrollView, can_focus=True):
             segments.append(Segment(set_cell_size(row.feed, _FEED_WIDTH) + " ", meta))
         used = sum(cell_len(s.text) for s in segments)
         room = max(0, width - used)
+        size = self._sizes.get(row.story_id, 0) if row.story_id is not None else 0
+        if size > 1:
+            # "+N": N more articles in other feeds tell the same story.
+            more = f"+{size - 1} "
+            segments.append(Segment(more, meta))
+            room = max(0, room - len(more))
         title = row.title or "(untitled)"
         if cell_len(title) > room:
             title = set_cell_size(title, max(0, room - 1)) + "…"

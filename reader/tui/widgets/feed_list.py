@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
+from rich.cells import cell_len, set_cell_size
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -19,20 +19,20 @@ ENTITY_LIMIT = 500           # the most-mentioned names shown when browsing by e
 _KIND_OF = {"people": "person", "places": "place"}
 
 
-def _line(name: str, count: str = "", *, mark: str = "", name_style: str = "") -> Table:
-    """One entry: name (cut with … when too long) and a right-aligned count.
+def _line(name: str, count: str = "", width: int = 28, *, mark: str = "",
+          name_style: str = "") -> Content:
+    """One entry: name (cut with … when too long) and a right-aligned count, `width` cells.
 
-    Names from feeds go into Text objects, never markup, so `[b]` is shown as typed.
+    Plain strings in Content are literal text, never markup, so `[b]` is shown as typed.
+    (Content rather than a Rich table: 200 feeds lay out in a few ms instead of ~150 ms.)
     """
-    grid = Table.grid(expand=True, padding=(0, 0))
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
-    label = Text(no_wrap=True, overflow="ellipsis")
-    if mark:
-        label.append(mark, style="bold red")
-    label.append(name, style=name_style)
-    grid.add_row(label, Text(f" {count}" if count else "", style="dim"))
-    return grid
+    tail = f" {count}" if count else ""
+    room = max(1, width - cell_len(mark) - cell_len(tail))
+    if cell_len(name) > room:
+        name = set_cell_size(name, room - 1) + "…"
+    else:
+        name = set_cell_size(name, room)
+    return Content.assemble((mark, "bold red"), (name, name_style), (tail, "dim"))
 
 
 class FeedList(OptionList):
@@ -46,6 +46,7 @@ class FeedList(OptionList):
         self.entity_kind: str | None = None      # "person"/"place" while browsing by entity
         self.errors: dict[int, str] = {}          # feed id -> last error
         self.counts: dict[str, int] = {}          # view key -> the count shown beside it
+        self._shown: tuple = ()                   # what was last shown, to redo on resize
 
     def action_open(self) -> None:
         self.action_select()
@@ -53,39 +54,53 @@ class FeedList(OptionList):
     def show_feeds(self, feeds: list[Feed], unread: int, starred: int, total: int) -> None:
         """Fill the pane with the views and feeds, keeping the highlighted entry."""
         self.entity_kind = None
+        self._shown = (self.show_feeds, feeds, unread, starred, total)
         self.errors = {f.id: f.last_error for f in feeds if f.last_error}
         self.counts = {"all": unread, "unread": unread, "starred": starred}
         self.counts.update({f"feed:{f.id}": f.unread for f in feeds})
-        entries: list[tuple[View, Table]] = [
-            (ALL_ARTICLES, _line("All articles", f"{unread}/{total}" if total else "")),
-            (UNREAD, _line("Unread", str(unread) if unread else "")),
-            (STARRED, _line("Starred", str(starred) if starred else "")),
+        width = self._width()
+        entries: list[tuple[View, Content]] = [
+            (ALL_ARTICLES, _line("All articles", f"{unread}/{total}" if total else "", width)),
+            (UNREAD, _line("Unread", str(unread) if unread else "", width)),
+            (STARRED, _line("Starred", str(starred) if starred else "", width)),
         ]
         for feed in feeds:
             entries.append((
                 feed_view(feed.id, feed.name),
-                _line(feed.name, str(feed.unread) if feed.unread else "",
+                _line(feed.name, str(feed.unread) if feed.unread else "", width,
                       mark="! " if feed.last_error else "",
                       name_style="bold" if feed.unread else ""),
             ))
-        entries += [(PEOPLE, _line("People")), (PLACES, _line("Places"))]
+        entries += [(PEOPLE, _line("People", "", width)), (PLACES, _line("Places", "", width))]
         self._fill(entries)
+
+    def _width(self) -> int:
+        # The room for one entry: the pane less its scrollbar (always reserved, so a list
+        # that grows a scrollbar does not need its entries laid out again).
+        width = self.scrollable_content_region.width
+        return max(10, (width or 30) - 2)
+
+    def on_resize(self) -> None:
+        if self._shown:
+            show, *args = self._shown
+            show(*args)
 
     def show_entities(self, kind: str, names: list[Mentioned]) -> None:
         """List every person (or place) with the number of articles mentioning it."""
         self.entity_kind = kind
+        self._shown = (self.show_entities, kind, names)
         title = "People" if kind == "person" else "Places"
-        entries: list[tuple[View, Table]] = [(BACK, _line(f"‹ Feeds · {title}"))]
+        width = self._width()
+        entries: list[tuple[View, Content]] = [(BACK, _line(f"‹ Feeds · {title}", "", width))]
         if not names:
             entries.append((View("none", "none"), _line(
-                "none found yet: open articles to find them", name_style="dim")))
+                "none found yet: open articles to find them", "", width, name_style="dim")))
         for mentioned in names[:ENTITY_LIMIT]:
-            entries.append(
-                (entity_view(kind, mentioned.name), _line(mentioned.name, str(mentioned.articles)))
-            )
+            entries.append((entity_view(kind, mentioned.name),
+                            _line(mentioned.name, str(mentioned.articles), width)))
         self._fill(entries)
 
-    def _fill(self, entries: list[tuple[View, Table]]) -> None:
+    def _fill(self, entries: list[tuple[View, Content]]) -> None:
         keys = [view.key for view, _ in entries]
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         same = [o.id for o in self.options] == keys
