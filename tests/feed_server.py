@@ -18,7 +18,6 @@ import itertools
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -236,12 +235,3 @@ def closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
-
-def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
-    """Poll `condition` until it holds or `timeout` passes; returns whether it held."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()

@@ -9,7 +9,7 @@ import tracemalloc
 import zlib
 
 import pytest
-from feed_server import FeedServer, Reply, closed_port, conditional, endless, feed_server, redirect  # noqa: F401
+from feed_server import Reply, closed_port, conditional, endless, feed_server, redirect  # noqa: F401
 
 from reader import __version__
 from reader.core.fetch import USER_AGENT, Fetcher, check_web_url, is_local_source, is_web_url
