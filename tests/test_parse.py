@@ -253,9 +253,9 @@ def test_utf16_charset_from_content_type_is_checked_too():
 
 def test_what_feedparser_alone_would_do_with_the_quadratic_bomb():
     # Why the check exists: without it, the lenient parser expands the entity.
-    small = QUADRATIC.replace(b"&a;" * 20_000, b"&a;" * 200)
+    small = QUADRATIC.replace(b"&a;" * 20_000, b"&a;" * 50)
     result = feedparser.parse(io.BytesIO(small), sanitize_html=False, resolve_relative_uris=False)
-    assert len(result.entries[0].title) == 200 * 100_000
+    assert len(result.entries[0].title) == 50 * 100_000
 
 
 def test_character_entities_are_still_allowed():
