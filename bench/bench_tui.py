@@ -82,6 +82,35 @@ def whole_process(db: Path, runs: int):
     return painted, counted, answered, rss
 
 
+_BARE = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("BARE-APP-PAINTED")
+Bare().run()
+"""
+
+
+def bare_textual(runs: int) -> list[float]:
+    """The floor on this machine: a Textual app with one Static, launch until painted."""
+    script = Path("/tmp/reader-bench-bare.py")
+    script.write_text(_BARE)
+    times = []
+    for run in range(runs):
+        session = f"bare{os.getpid()}{run}"
+        started = time.perf_counter()
+        _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+              f"exec {sys.executable} {script}")
+        try:
+            while "BARE-APP-PAINTED" not in _tmux("capture-pane", "-p", "-t", session):
+                time.sleep(0.003)
+            times.append(time.perf_counter() - started)
+        finally:
+            _tmux("kill-session", "-t", session)
+    return times
+
+
 def _first_row(session: str) -> bool:
     """True once the first list row (right of the feeds pane) has a date and a title."""
     lines = _tmux("capture-pane", "-p", "-t", session).splitlines()
@@ -187,6 +216,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    if shutil.which("tmux"):
+        bare = bare_textual(args.runs)
+        print(f"floor: a bare Textual app, launch until painted {ms(statistics.median(bare))}")
     for size in [int(s) for s in args.sizes.split(",")]:
         db = database(size)
         print(f"\n== {size:,} articles ({db}) ==")

@@ -227,6 +227,16 @@ class MainScreen(Screen):
         if not worker.is_cancelled:
             self.post_message(ArticlesLoaded(view, ids, keep, time.perf_counter() - started))
 
+    @work(thread=True, group="warm-up")
+    def warm_up(self) -> None:
+        """Import the body reader once the list is up, so the first article opens as fast
+        as the others (the language model still loads only when first needed)."""
+        try:
+            import reader.analysis  # noqa: F401
+            import reader.text.render  # noqa: F401
+        except Exception:
+            pass     # opening an article will say what is wrong
+
     @work(thread=True, exclusive=True, group="entities")
     def load_entities(self, kind: str) -> None:
         try:
@@ -398,6 +408,8 @@ class MainScreen(Screen):
         self._partial = None if message.complete else message.view
         self.article_list.show_ids(message.ids, keep=keep)
         if message.complete and not message.view.filter.search:
+            if self._base is None:
+                self.warm_up()
             self._base = (message.view, message.ids)
         if message.complete:
             self.set_status(view=self._view_status(len(message.ids), message.seconds))
