@@ -273,7 +273,7 @@ def import_opml(ctx: click.Context, file, no_refresh: bool, db: Path | None) -> 
         if not known:
             click.echo(f"added {feed.name}")
     for problem in problems:
-        click.echo(f"skipped: {problem}", err=True)
+        click.echo(problem, err=True)
     click.echo(f"{len(found)} feeds in {file.name}")
     if ids and not no_refresh:
         _run_refresh(store, ids, quiet=False)

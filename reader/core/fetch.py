@@ -13,7 +13,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 from typing import TYPE_CHECKING
@@ -131,13 +131,30 @@ class Fetcher:
         Each request is (url_or_path, etag, last_modified), or just the url_or_path.
         """
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="reader-fetch")
+        waiting = iter(requests)
+        running: set = set()
+
+        def start_next() -> bool:
+            request = next(waiting, None)
+            if request is None:
+                return False
+            if isinstance(request, str):
+                running.add(pool.submit(self.fetch, request))
+            else:
+                running.add(pool.submit(self.fetch, *request))
+            return True
+
         try:
-            futures = [
-                pool.submit(self.fetch, request) if isinstance(request, str) else pool.submit(self.fetch, *request)
-                for request in requests
-            ]
-            for future in as_completed(futures):
-                yield future.result()
+            # A window of fetches, not all at once: a finished body waits in memory only until
+            # the caller takes it, so 200 feeds never mean 200 bodies held at the same time.
+            while len(running) < self.concurrency and start_next():
+                pass
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    running.discard(future)
+                    yield future.result()
+                    start_next()
         finally:
             # A caller that stops early should not wait for the fetches it no longer wants.
             pool.shutdown(wait=False, cancel_futures=True)

@@ -141,8 +141,8 @@ def refresh(
             elif len(result.content or b"") >= _PARSE_IN_POOL_FROM:
                 if pool is None:
                     pool = _parse_pool(parse_workers)
-                future = pool.submit(parse_for_store, result.content, result.url,
-                                     result.content_type)
+                future = pool.submit(parse_for_store, result.content,
+                                     result.moved_to or result.url, result.content_type)
                 result.content = None      # the worker has its copy; do not hold two
                 pending.append((feed, result, future))
                 # Back-pressure: never hold more than a few parsed feeds waiting to be stored.
@@ -151,7 +151,8 @@ def refresh(
                     collect(block=False)
             else:
                 try:
-                    parsed, texts = parse_for_store(result.content or b"", result.url,
+                    parsed, texts = parse_for_store(result.content or b"",
+                                                    result.moved_to or result.url,
                                                     result.content_type)
                 except FeedError as error:
                     fail(feed, str(error))
