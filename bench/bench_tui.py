@@ -55,12 +55,14 @@ def whole_process(db: Path, runs: int):
     for run in range(runs):
         session = f"bench{os.getpid()}{run}"
         started = time.perf_counter()
+        # The shell stays after the app ends, so a crash leaves its traceback on screen.
         _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-              f"{env} exec {sys.executable} -m reader.tui.app --db {db}")
+              f"{env} {sys.executable} -m reader.tui.app --db {db}; echo APP-EXITED; sleep 30")
         try:
             while not _first_row(session):
                 if time.perf_counter() - started > 30:
-                    raise RuntimeError("the app did not show its list within 30 s")
+                    screen = _tmux("capture-pane", "-p", "-t", session)
+                    raise RuntimeError(f"the app did not show its list within 30 s:\n{screen}")
                 time.sleep(0.003)
             painted.append(time.perf_counter() - started)
             while "articles  (" not in _tmux("capture-pane", "-p", "-t", session):
@@ -75,8 +77,9 @@ def whole_process(db: Path, runs: int):
                     raise RuntimeError("the app did not answer a key within 10 s")
                 time.sleep(0.002)
             answered.append(time.perf_counter() - key_sent)
-            pid = _tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
-            rss.append(_rss_kib(int(pid)))
+            shell = _tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+            app_pid = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()[0]
+            rss.append(_rss_kib(int(app_pid)))
         finally:
             _tmux("kill-session", "-t", session)
     return painted, counted, answered, rss
@@ -114,7 +117,7 @@ def bare_textual(runs: int) -> list[float]:
 def _first_row(session: str) -> bool:
     """True once the first list row (right of the feeds pane) has a date and a title."""
     lines = _tmux("capture-pane", "-p", "-t", session).splitlines()
-    return bool(lines) and len(lines[0][34:].strip()) > 10
+    return bool(lines) and "APP-EXITED" not in lines and len(lines[0][34:].strip()) > 10
 
 
 def _row_marks(session: str) -> str:

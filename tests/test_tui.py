@@ -376,3 +376,23 @@ async def test_articles_loaded_names_its_view(db: Path):
         assert loads and loads[0].view.key == "all"
         assert loads[0].ids == store.article_ids(ALL)
     store.close()
+
+
+def test_only_web_links_are_opened():
+    from reader.tui.opener import check_link, open_link
+
+    assert check_link("https://example.org/a?b=1;rm -rf /") is None
+    assert check_link("http://example.org/") is None
+    for bad in ("", "file:///etc/passwd", "javascript:alert(1)", "-oProxyCommand=x",
+                "ftp://example.org/", "https://"):
+        assert check_link(bad) is not None, bad
+        assert open_link(bad, ("true",)) is not None
+    # A missing opener is a message, not a crash.
+    assert "could not start" in open_link("https://example.org/", ("no-such-opener-xyz",)).lower()
+
+
+def test_remapped_keys_reach_every_binding_with_that_id():
+    from reader.tui.keys import KEYS, binding
+
+    assert len({k.id for k in KEYS.values()}) == len(KEYS)
+    assert binding("down").id == "down" and "j" in binding("down").key
