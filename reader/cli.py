@@ -212,7 +212,12 @@ def _run_refresh(store, ids, quiet: bool) -> None:
 
     from reader.core.refresh import refresh as refresh_feeds
 
+    from reader.core.settings import load_settings
+
     console = Console(stderr=False, highlight=False)
+    settings, problem = load_settings()
+    if problem:
+        click.echo(f"reader: {problem}", err=True)
     total = len(ids) if ids is not None else len(store.feeds())
     with Progress(
         TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(),
@@ -243,10 +248,13 @@ def _run_refresh(store, ids, quiet: bool) -> None:
                     line.append(f" (warning: {outcome.warning})", style="yellow")
             console.print(line)
 
-        summary = refresh_feeds(store, ids, on_feed=on_feed)
+        summary = refresh_feeds(store, ids, on_feed=on_feed,
+                                concurrency=settings.refresh_concurrency,
+                                retention_days=settings.retention_days)
+    expired = f", {summary.expired} old read articles deleted" if summary.expired else ""
     console.print(Text(
         f"{summary.feeds} feeds: {summary.new} new articles, {summary.updated} updated, "
-        f"{summary.not_modified} not modified, {summary.failed} failed"
+        f"{summary.not_modified} not modified, {summary.failed} failed{expired}"
     ))
 
 

@@ -1,6 +1,7 @@
 """The article store on real SQLite files: identity, state, search, pages, migrations."""
 
 import sqlite3
+import time
 
 import pytest
 
@@ -180,3 +181,17 @@ def test_moving_a_feed_after_a_permanent_redirect(store):
     feed = store.add_feed("http://old.example/feed")
     store.move_feed(feed.id, "https://new.example/feed")
     assert store.feed(feed.id).url == "https://new.example/feed"
+
+
+def test_expire_deletes_old_read_articles_for_good_but_keeps_unread_and_starred(store):
+    feed = store.add_feed("https://x.example/feed")
+    old = [Entry(key=f"old-{i}", title=f"Old {i}", published=1_000_000_000 + i) for i in range(3)]
+    fresh = Entry(key="fresh", title="Fresh", published=int(time.time()) - 3600)
+    store.store_feed(feed.id, ParsedFeed(entries=old + [fresh]))
+    ids = {r.title: r.id for r in store.articles(limit=10)}
+    store.mark_read([ids["Old 0"], ids["Old 1"], ids["Fresh"]])
+    store.toggle_star(ids["Old 1"])
+    assert store.expire(older_than_days=30) == 1          # only Old 0: read, unstarred, old
+    titles = {r.title for r in store.articles(limit=10)}
+    assert titles == {"Old 1", "Old 2", "Fresh"}
+    assert store.store_feed(feed.id, ParsedFeed(entries=old)).new == 0

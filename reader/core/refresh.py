@@ -38,6 +38,7 @@ class RefreshSummary:
     updated: int = 0
     failed: int = 0
     not_modified: int = 0
+    expired: int = 0
     outcomes: list[FeedRefreshed] = field(default_factory=list)
 
     def add(self, outcome: FeedRefreshed) -> None:
@@ -68,10 +69,12 @@ def refresh(
     concurrency: int = 8,
     on_feed: OnFeed | None = None,
     parse_workers: int | None = None,
+    retention_days: int | None = None,
 ) -> RefreshSummary:
     """Fetch, parse and store the given feeds (all feeds when None).
 
     `on_feed(outcome, done, total)` is called after each feed, from this thread.
+    With `retention_days`, read and unstarred articles older than that are deleted afterwards.
     """
     from reader.core.fetch import Fetcher
     from reader.core.parse import FeedError
@@ -164,6 +167,8 @@ def refresh(
         fetcher.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    if retention_days:
+        summary.expired = store.expire(retention_days)
     if summary.new or summary.updated:
         store.optimize()
     return summary

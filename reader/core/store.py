@@ -640,6 +640,24 @@ class Store:
             )
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
+    def expire(self, older_than_days: int) -> int:
+        """Delete read, unstarred articles published more than `older_than_days` ago.
+
+        They are remembered as deleted, so the next refresh does not bring them back.
+        Unread and starred articles are always kept.
+        """
+        cutoff = _now() - older_than_days * 86400
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO deleted_articles (feed_id, key) SELECT feed_id, key "
+                "FROM articles WHERE published < ? AND read = 1 AND starred = 0",
+                (cutoff,),
+            )
+            return db.execute(
+                "DELETE FROM articles WHERE published < ? AND read = 1 AND starred = 0",
+                (cutoff,),
+            ).rowcount
+
     # --- analysis cache: spans and mentions ---
 
     def analysis(self, article_id: int, version: str) -> str | None:
