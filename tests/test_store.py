@@ -102,6 +102,8 @@ def test_search_finds_words_in_title_and_body_with_prefix(store):
     assert store.count(ALL.containing('"bukele')) == 3
     assert store.count(ALL.containing("<b>")) == 3           # markup is not a word: "b" prefix
     assert fts_query('NEAR(a b) "x') == '"near" "a" "b" "x"*'
+    assert store.matching_ids("coatepeque") == set(store.article_ids(ALL.containing("coatepeque")))
+    assert store.matching_ids('" NEAR(') == set()
 
 
 def test_search_index_follows_updates_and_deletes(store):

@@ -53,6 +53,14 @@ class MentionsFound(Message):
 
 
 @dataclass
+class ArticlesAnalysed(Message):
+    """A batch of stored articles had their people and places found in the background."""
+
+    count: int
+    finished: bool
+
+
+@dataclass
 class HighlightingUnavailable(Message):
     reason: str
 

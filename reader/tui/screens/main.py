@@ -20,6 +20,7 @@ from reader.tui.keys import bindings
 from reader.tui.messages import (
     ArticleChosen,
     ArticleOpened,
+    ArticlesAnalysed,
     ArticlesLoaded,
     EntitiesLoaded,
     EntityChosen,
@@ -60,10 +61,13 @@ class MainScreen(Screen):
         Binding("ctrl+p", "app.command_palette", "Commands", show=True, id="palette"),
     ]
 
-    def __init__(self, store: Store, refresh_concurrency: int = 8) -> None:
+    def __init__(self, store: Store, refresh_concurrency: int = 8,
+                 retention_days: int | None = None) -> None:
         super().__init__()
         self.store = store
         self.refresh_concurrency = refresh_concurrency
+        self.retention_days = retention_days
+        self.analysing = False
         self.view: View = ALL_ARTICLES
         self.search = ""
         self.feeds: list = []            # the last FeedsLoaded, for the palette
@@ -247,6 +251,36 @@ class MainScreen(Screen):
             self._failed(error)
             return
         self.post_message(EntitiesLoaded(kind, names))
+        if not self.analysing and not self.model_warned:
+            self.app.call_from_thread(self.analyse_in_background)
+
+    @work(thread=True, exclusive=True, group="analysis")
+    def analyse_in_background(self) -> None:
+        """Find the people and places of articles not analysed yet, a batch at a time, so
+        browsing by person or place covers every stored article. Loads the model (seconds)."""
+        self.analysing = True
+        worker = get_current_worker()
+        try:
+            from reader.analysis import analyse_pending, analysis_version
+            from reader.text.entities import ModelUnavailable
+
+            if not self.store.unanalysed(analysis_version(), limit=1):
+                return
+            while not worker.is_cancelled:
+                try:
+                    count = analyse_pending(self.store, limit=32)
+                except ModelUnavailable as error:
+                    self.post_message(HighlightingUnavailable(str(error)))
+                    return
+                self.post_message(ArticlesAnalysed(count, finished=count == 0))
+                if count == 0:
+                    return
+        except StoreError as error:
+            self._failed(error)
+        except Exception as error:     # highlighting is an extra: never crash over it
+            self.post_message(HighlightingUnavailable(f"{type(error).__name__}: {error}"))
+        finally:
+            self.analysing = False
 
     @work(thread=True, exclusive=True, group="open")
     def open_article(self, article_id: int) -> None:
@@ -366,7 +400,11 @@ class MainScreen(Screen):
                 self.post_message(RefreshProgressed(done, total, failed_count, outcome.name))
 
             summary = refresh(self.store, feed_ids, concurrency=self.refresh_concurrency,
-                              on_feed=progressed)
+                              on_feed=progressed, retention_days=self.retention_days)
+            if summary.new:
+                from reader.stories import group_new_articles
+
+                group_new_articles(self.store)
         except Exception as error:     # e.g. the network stack failing to start
             self.post_message(RefreshFinished(0, 0, error=str(error)))
             return
@@ -484,6 +522,14 @@ class MainScreen(Screen):
         self.load_feeds()
         self.article_list.forget_rows()
         self.load_articles(self._shown_view(), keep=self.article_list.selected_id)
+        if message.new and not self.model_warned:
+            self.analyse_in_background()
+
+    @on(ArticlesAnalysed)
+    def articles_analysed(self, message: ArticlesAnalysed) -> None:
+        kind = self.feed_list.entity_kind
+        if kind is not None and (message.finished or message.count):
+            self.load_entities(kind)
 
     @on(StoreFailed)
     def store_failed(self, message: StoreFailed) -> None:
