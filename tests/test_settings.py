@@ -18,6 +18,7 @@ def test_values_are_read(tmp_path: Path):
         "refresh_concurrency = 3\n"
         'opener = ["open", "-a", "Safari"]\n'
         "retention_days = 30\n"
+        "mark_story_read = false\n"
         "[keymap]\n"
         'next = "j, down"\n'
         'star = "x"\n'
@@ -28,6 +29,7 @@ def test_values_are_read(tmp_path: Path):
     assert settings.refresh_concurrency == 3
     assert settings.opener == ("open", "-a", "Safari")
     assert settings.retention_days == 30
+    assert settings.mark_story_read is False
     assert settings.keymap == {"next": "j,down", "star": "x"}
 
 
@@ -50,13 +52,15 @@ def test_invalid_toml_gives_defaults_and_one_message(tmp_path: Path):
 
 def test_wrong_values_give_defaults_and_one_message_naming_them(tmp_path: Path):
     path = tmp_path / "config.toml"
-    path.write_text('refresh_concurrency = "many"\ncolour = "red"\n[keymap]\nnext = 3\n')
+    path.write_text('refresh_concurrency = "many"\ncolour = "red"\nmark_story_read = "yes"\n'
+                    '[keymap]\nnext = 3\n')
     settings, message = load_settings(path)
     assert settings == Settings()
     assert message is not None
     assert "refresh_concurrency" in message
     assert "colour" in message
     assert "keymap" in message
+    assert "mark_story_read" in message
 
 
 def test_undecodable_file_gives_a_message(tmp_path: Path):

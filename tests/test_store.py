@@ -197,3 +197,23 @@ def test_expire_deletes_old_read_articles_for_good_but_keeps_unread_and_starred(
     titles = {r.title for r in store.articles(limit=10)}
     assert titles == {"Old 1", "Old 2", "Fresh"}
     assert store.store_feed(feed.id, ParsedFeed(entries=old)).new == 0
+
+
+def test_one_article_per_story_and_marking_a_story_read(store):
+    a = store.add_feed("https://a.example/feed")
+    b = store.add_feed("https://b.example/feed")
+    store.store_feed(a.id, ParsedFeed(entries=entries(2)))
+    store.store_feed(b.id, ParsedFeed(entries=entries(1, start=5)))
+    first, second = sorted(store.article_ids())[:2]
+    copy = max(store.article_ids())
+    # a story of two: `first` (the story's id) and `copy` from the other feed
+    store.execute("UPDATE articles SET story_id = id")
+    store.execute("UPDATE articles SET story_id = ? WHERE id = ?", (first, copy))
+    assert set(store.article_ids(ALL.by_story())) == {first, second}
+    assert store.story_article_ids(copy) == [first, copy]
+    assert store.story_article_ids(second) == [second]
+    # the first source read, the copy unread: the unread view shows the copy instead
+    store.mark_read([first])
+    assert set(store.article_ids(ALL.only_unread().by_story())) == {second, copy}
+    store.mark_read(store.story_article_ids(first))
+    assert set(store.article_ids(ALL.only_unread().by_story())) == {second}

@@ -16,6 +16,7 @@ from reader.core.models import Entry, ParsedFeed
 from reader.core.refresh import refresh
 from reader.core.settings import Settings
 from reader.core.store import ALL, Store
+from reader.stories import group_new_articles
 from reader.tui.app import ReaderApp
 from reader.tui.messages import ArticleOpened, ArticlesLoaded, RefreshFinished
 from reader.tui.screens.help import HelpScreen
@@ -33,6 +34,7 @@ def samples_db(tmp_path_factory) -> Path:
             store.add_feed(str(feed))
         summary = refresh(store)
         assert summary.failed == 0 and summary.new > 20
+        group_new_articles(store)      # as the first run does
     return path
 
 
@@ -79,7 +81,7 @@ async def test_moving_through_the_list(db: Path):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         articles = screen.article_list
-        assert articles.ids == store.article_ids(ALL)
+        assert articles.ids == store.article_ids(ALL.by_story())
         assert articles.has_focus
         await pilot.press("j", "j", "down")
         assert articles.cursor == 3
@@ -147,7 +149,7 @@ async def test_search_shows_the_result_count_and_escape_clears_it(db: Path):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         everything = list(screen.article_list.ids)
-        expected = store.article_ids(ALL.containing("harbour"))
+        expected = store.article_ids(ALL.by_story().containing("harbour"))
         assert 0 < len(expected) < len(everything)
         await pilot.press("slash")
         assert screen.search_box.has_focus
@@ -375,7 +377,7 @@ async def test_articles_loaded_names_its_view(db: Path):
         await loaded(pilot)
         loads = [m for m in seen if isinstance(m, ArticlesLoaded)]
         assert loads and loads[0].view.key == "all"
-        assert loads[0].ids == store.article_ids(ALL)
+        assert loads[0].ids == store.article_ids(ALL.by_story())
     store.close()
 
 
@@ -397,3 +399,41 @@ def test_remapped_keys_reach_every_binding_with_that_id():
 
     assert len({k.id for k in KEYS.values()}) == len(KEYS)
     assert binding("down").id == "down" and "j" in binding("down").key
+
+
+async def test_a_story_from_two_feeds_shows_once_and_reading_it_reads_both(db: Path):
+    seen: list = []
+    app, store = make_app(db)
+    copies = store.articles(ALL.containing("copper strike"))
+    story_ids = {row.story_id for row in copies}
+    assert len(copies) == 2 and len(story_ids) == 1     # the syndicated copy, grouped
+    first, second = sorted(row.id for row in copies)
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        screen = await loaded(pilot)
+        ids = screen.article_list.ids
+        assert first in ids and second not in ids       # shown once, by its first source
+        screen.article_list.move_to(ids.index(first))
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.article_view.article is not None
+                    and screen.article_view.article.id == first)
+        assert [row.id for row in screen.article_view.sources] == [second]
+        assert "Also reported by 1 more source" in str(
+            screen.query_one("#article-header").render())
+        assert store.article(first).read and store.article(second).read
+        await pilot.press("v")                            # the next source of the story
+        await until(pilot, lambda: screen.article_view.article.id == second)
+        assert [row.id for row in screen.article_view.sources] == [first]
+    store.close()
+
+
+async def test_reading_one_source_leaves_the_others_unread_when_the_setting_is_off(db: Path):
+    app, store = make_app(db, Settings(mark_story_read=False))
+    first, second = sorted(row.id for row in store.articles(ALL.containing("copper strike")))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        screen.article_list.move_to(screen.article_list.ids.index(first))
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.article_view.article is not None
+                    and screen.article_view.article.id == first)
+        assert store.article(first).read and not store.article(second).read
+    store.close()

@@ -21,6 +21,7 @@ class Settings:
     refresh_concurrency: int = 8
     opener: tuple[str, ...] = ()                            # empty: the system's opener
     retention_days: int | None = None                       # None: keep every article
+    mark_story_read: bool = True      # reading one source of a story marks all its sources read
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
@@ -48,7 +49,8 @@ def _from_table(data: dict) -> tuple[Settings, list[str]]:
     """Settings from a parsed TOML table, with a list of what was wrong in it."""
     problems: list[str] = []
     values: dict = {}
-    known = {"theme", "keymap", "refresh_concurrency", "opener", "retention_days"}
+    known = {"theme", "keymap", "refresh_concurrency", "opener", "retention_days",
+             "mark_story_read"}
     for key in data:
         if key not in known:
             problems.append(f"unknown setting {key!r}")
@@ -92,5 +94,11 @@ def _from_table(data: dict) -> tuple[Settings, list[str]]:
             values["retention_days"] = None
         else:
             problems.append("retention_days must be a whole number of days (0 keeps everything)")
+
+    if "mark_story_read" in data:
+        if isinstance(data["mark_story_read"], bool):
+            values["mark_story_read"] = data["mark_story_read"]
+        else:
+            problems.append("mark_story_read must be true or false")
 
     return Settings(**values), problems

@@ -78,6 +78,7 @@ class ArticleFilter:
     starred: bool = False
     search: str = ""
     mention: tuple[str, str] | None = None    # (kind, canonical name)
+    one_per_story: bool = False               # a story carried by several feeds shows once
 
     def in_feed(self, feed_id: int | None) -> "ArticleFilter":
         return replace(self, feed_id=feed_id)
@@ -93,6 +94,9 @@ class ArticleFilter:
 
     def mentioning(self, kind: str, name: str) -> "ArticleFilter":
         return replace(self, mention=(kind, name))
+
+    def by_story(self, on: bool = True) -> "ArticleFilter":
+        return replace(self, one_per_story=on)
 
 
 ALL = ArticleFilter()
@@ -512,6 +516,16 @@ class Store:
                     "a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)"
                 )
                 params.append(match)
+        if query.one_per_story:
+            # A story is shown by its first article (whose id is the story's id); when that
+            # one is filtered out (read, in an unread view), its other articles show instead.
+            shown_by_first = "a.story_id IS NULL OR a.story_id = a.id"
+            if query.unread:
+                shown_by_first += (
+                    " OR NOT EXISTS (SELECT 1 FROM articles r "
+                    "WHERE r.id = a.story_id AND r.read = 0)"
+                )
+            clauses.append(f"({shown_by_first})")
         if query.mention:
             clauses.append(
                 "a.id IN (SELECT article_id FROM mentions WHERE kind = ? AND name = ?)"
@@ -610,6 +624,15 @@ class Store:
                     (int(read), int(read), *chunk),
                 ).rowcount
         return changed
+
+    def story_article_ids(self, article_id: int) -> list[int]:
+        """Every article of the story this article belongs to (itself alone if none)."""
+        rows = self._read(
+            "SELECT b.id FROM articles a JOIN articles b ON b.story_id = a.story_id "
+            "WHERE a.id = ? ORDER BY b.id",
+            (article_id,),
+        )
+        return [r[0] for r in rows] or [article_id]
 
     def mark_all_read(self, query: ArticleFilter = ALL) -> int:
         """Mark every article the filter shows as read (e.g. all of one feed)."""

@@ -40,7 +40,8 @@ class ReaderApp(App):
             problems.append(f"unknown key binding ids in [keymap]: {', '.join(unknown)}")
         self.set_keymap({k: v for k, v in self.settings.keymap.items() if k not in unknown})
         self.push_screen(MainScreen(self.store, self.settings.refresh_concurrency,
-                                    self.settings.retention_days))
+                                    self.settings.retention_days,
+                                    self.settings.mark_story_read))
         if problems:
             self.notify("Settings: " + "; ".join(problems), severity="warning", timeout=10,
                         markup=False)

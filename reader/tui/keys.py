@@ -39,6 +39,7 @@ KEYS: dict[str, Key] = {k.id: k for k in [
     Key("refresh_feed", "r", "refresh_feed", "Refresh this feed"),
     Key("refresh_all", "R", "refresh_all", "Refresh all", show=True),
     Key("search", "slash", "search", "Search", show=True, display="/"),
+    Key("next_source", "v", "next_source", "Next source of this story"),
     Key("show_removed", "d", "show_removed", "Show removed duplicates"),
     Key("entities", "e", "entities", "People and places", show=True),
     Key("next_mention", "right_square_bracket", "next_mention", "Next mention", display="]"),

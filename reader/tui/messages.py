@@ -44,6 +44,8 @@ class ArticleOpened(Message):
     article: Any         # store.Article
     body: Any            # the de-duplicated body (ArticleBody), or None for the plain fallback
     plain: str = ""      # the fallback text when the body could not be read
+    sources: list = field(default_factory=list)   # the story's other articles (ArticleRow)
+    marked_read: list = field(default_factory=list)   # ids this opening marked read
 
 
 @dataclass

@@ -21,8 +21,10 @@ class View:
         return replace(self, filter=self.filter.containing(words))
 
 
-ALL_ARTICLES = View("all", "All articles")
-UNREAD = View("unread", "Unread", ALL.only_unread())
+# The overall views show a story carried by several feeds once ("+N" marks the others);
+# a feed's own view shows all of its articles.
+ALL_ARTICLES = View("all", "All articles", ALL.by_story())
+UNREAD = View("unread", "Unread", ALL.only_unread().by_story())
 STARRED = View("starred", "Starred", ALL.only_starred())
 
 

@@ -55,15 +55,16 @@ class MainScreen(Screen):
         *bindings(
             "back", "next_pane", "previous_pane", "next_unread", "previous_unread",
             "toggle_read", "toggle_star", "mark_all_read", "open_link", "refresh_feed",
-            "refresh_all", "search", "show_removed", "entities", "next_mention",
+            "refresh_all", "search", "next_source", "show_removed", "entities", "next_mention",
             "previous_mention", "help", "quit",
         ),
         Binding("ctrl+p", "app.command_palette", "Commands", show=True, id="palette"),
     ]
 
     def __init__(self, store: Store, refresh_concurrency: int = 8,
-                 retention_days: int | None = None) -> None:
+                 retention_days: int | None = None, mark_story_read: bool = True) -> None:
         super().__init__()
+        self.mark_story_read = mark_story_read
         self.store = store
         self.refresh_concurrency = refresh_concurrency
         self.retention_days = retention_days
@@ -288,15 +289,22 @@ class MainScreen(Screen):
             article = self.store.article(article_id)
             if article is None:
                 return
-            if not article.read:
-                self.store.mark_read([article_id], True)
+            story = [article_id]
+            if article.story_id is not None:
+                story = self.store.story_article_ids(article_id)
+            sources = self.store.rows([i for i in story if i != article_id])
+            to_mark = [article_id] if not article.read else []
+            if self.mark_story_read:
+                to_mark += [row.id for row in sources if not row.read]
+            if to_mark:
+                self.store.mark_read(to_mark, True)
         except StoreError as error:
             self._failed(error)
             return
         body, plain = self._read_body(article)
         if get_current_worker().is_cancelled:
             return
-        self.post_message(ArticleOpened(article, body, plain))
+        self.post_message(ArticleOpened(article, body, plain, sources, to_mark))
         if body is not None:
             self.find_mentions(article, body)
 
@@ -457,11 +465,11 @@ class MainScreen(Screen):
     @on(ArticleOpened)
     def article_opened(self, message: ArticleOpened) -> None:
         article = message.article
-        self.article_view.show_article(article, message.body, message.plain)
+        self.article_view.show_article(article, message.body, message.plain, message.sources)
         self.mention_name, self.mention_index = None, -1
         self.entity_panel.show_mentions([], "finding people and places…")
-        self.article_list.mark_rows([article.id], read=True)
-        if not article.read:
+        self.article_list.mark_rows([article.id, *message.marked_read], read=True)
+        if message.marked_read:
             self.load_feeds()
 
     @on(MentionsFound)
@@ -722,6 +730,15 @@ class MainScreen(Screen):
         box = self.search_box
         box.display = True
         self.show_pane("list-pane", box)
+
+    def action_next_source(self) -> None:
+        """Read the same story as told by its next source (in the order they arrived)."""
+        view = self.article_view
+        if view.article is None or not view.sources:
+            self.notify("This story has no other sources.")
+            return
+        later = [row for row in view.sources if row.id > view.article.id]
+        self.open_article((later or view.sources)[0].id)
 
     def action_show_removed(self) -> None:
         view = self.article_view

@@ -18,7 +18,7 @@ _CURRENT = "current"
 _CURRENT_STYLE = Style(reverse=True, meta={"reader-current": True})
 
 
-def _header(article: Article) -> Text:
+def _header(article: Article, sources: list) -> Text:
     text = Text()
     text.append(article.title or "(untitled)", style="bold")
     text.append("\n")
@@ -34,6 +34,15 @@ def _header(article: Article) -> Text:
     if article.link:
         text.append("\n")
         text.append(article.link, style="underline dim")
+    if sources:
+        text.append("\n")
+        text.append(f"Also reported by {len(sources)} more source"
+                    f"{'s' if len(sources) != 1 else ''} (v: read the next):", style="dim")
+        for row in sources:
+            text.append("\n  · ")
+            text.append(row.feed, style="bold")
+            text.append(": ")
+            text.append(row.title or "(untitled)")
     return text
 
 
@@ -65,6 +74,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.mentions: list = []
         self.show_removed = False
         self.current: object | None = None   # the mention stepped to
+        self.sources: list = []              # the story's other articles (ArticleRow)
 
     def compose(self):
         yield Static(id="article-header", markup=False)
@@ -74,10 +84,11 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     # --- what is shown ---
 
-    def show_article(self, article: Article, body, plain: str = "") -> None:
+    def show_article(self, article: Article, body, plain: str = "", sources=()) -> None:
         self.article, self.body, self.plain = article, body, plain
         self.mentions, self.current = [], None
-        self.query_one("#article-header", Static).update(_header(article))
+        self.sources = list(sources)
+        self.query_one("#article-header", Static).update(_header(article, self.sources))
         self.query_one("#article-legend", Static).update(Text())
         self.query_one("#article-legend").display = False
         self._render_body()
