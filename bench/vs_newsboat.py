@@ -317,8 +317,9 @@ def end_tree(pid: int) -> None:
 
 
 def ours_ready(screen: str) -> bool:
-    """Our article list is on screen: a screenful of rows carrying the article marker."""
-    return sum(ITEM_MARK in line for line in screen.splitlines()) >= 20
+    """Our article list is on screen: rows carrying the article marker (at 120x40 the list
+    pane shows 14 rows above the article pane; 10 of them is a painted screenful)."""
+    return sum(ITEM_MARK in line for line in screen.splitlines()) >= 10
 
 
 def nb_ready(feeds: int):
@@ -460,6 +461,17 @@ def check_304(res: Results, who: str, codes: dict[int, int], feeds: int) -> None
         note = f"warm refresh of {who}: server answered {codes}, not {feeds} x 304"
         if note not in res.notes:
             res.notes.append(note)
+
+
+def floor(env: Env, res: Results, runs: int) -> None:
+    """The cost of starting each program at all: `reader --version` / `newsboat -v`."""
+    name = "bare start: reader --version / newsboat -v (s)"
+    for _ in range(runs):
+        res.add(name, "ours", env.timed([env.reader, "--version"], "reader --version")[0])
+        if env.newsboat:
+            wall = env.timed([env.newsboat, "-v"], "newsboat -v")[0]
+            res.add(name, "nb", wall)
+            res.add(name, "nba", wall)
 
 
 def build_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, have_nb: bool) -> dict[str, Path]:
@@ -645,6 +657,7 @@ def main() -> int:
     try:
         log(f"[1] refresh, {feeds} feeds x {items} items, {runs} run(s)")
         small = refresh_phase(env, sets["s"], counter, res, runs, have_nb)
+        floor(env, res, runs)
         if env.tmux_bin is None:
             res.notes.append("tmux is not installed: open times not measured")
         else:
