@@ -26,6 +26,18 @@ from pathlib import Path
 READER = [sys.executable, "-m", "reader.cli"]
 
 
+def with_store(db: Path, code: str, *args: str) -> str:
+    """Run `code` with `store` open on `db` in a process of its own, so this one holds no
+    connection to the file; returns what it printed. Raises with the error on failure."""
+    script = ("import sys\nfrom reader.core.store import Store, StoreError\n"
+              "store = Store(sys.argv[1])\n" + code + "\nstore.close()\n")
+    done = subprocess.run([sys.executable, "-c", script, str(db), *args], capture_output=True, text=True,
+                          timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
+    return done.stdout
+
+
 @dataclass
 class Trial:
     number: int
@@ -92,23 +104,16 @@ class KillBench:
     def setup(self, rng: random.Random) -> float:
         """Subscribe, refresh once, mark some articles; returns seconds a full refresh took."""
         self.write_feeds()
-        from reader.core.store import Store
-
-        with Store(self.db) as store:
-            for path in self.paths:
-                store.add_feed(str(path))
+        with_store(self.db, "for path in sys.argv[2:]: store.add_feed(path)", *map(str, self.paths))
         started = time.monotonic()
         done = self.reader("refresh", "--quiet")
         took = time.monotonic() - started
         if done.returncode != 0:
             raise RuntimeError(f"the first refresh failed: {done.stderr}")
-        with Store(self.db) as store:
-            ids = store.article_ids()
-            read = rng.sample(ids, len(ids) // 3)
-            starred = rng.sample(ids, len(ids) // 7)
-            store.mark_read(read)
-            for article_id in starred:
-                store.set_starred(article_id, True)
+        seed = rng.randrange(2**31)
+        with_store(self.db, "import random\nrng = random.Random(int(sys.argv[2]))\nids = store.article_ids()\n"
+                            "store.mark_read(rng.sample(ids, len(ids) // 3))\n"
+                            "for i in rng.sample(ids, len(ids) // 7): store.set_starred(i, True)", str(seed))
         self.marks = self.current_marks()
         return took
 
@@ -161,14 +166,11 @@ class KillBench:
         return self.check(number, waited, killed, stored, etags)
 
     def check(self, number: int, delay: float, killed: bool, stored: int, etags: dict[str, str]) -> Trial:
-        from reader.core.store import Store, StoreError
-
         problems: list[str] = []
         integrity = marks_kept = completed = False
         try:
-            with Store(self.db) as store:
-                integrity = store.integrity_ok()
-        except StoreError as error:
+            integrity = with_store(self.db, "print(store.integrity_ok())").strip() == "True"
+        except RuntimeError as error:
             problems.append(f"cannot open after the kill: {error}")
         if integrity:
             now = self.current_marks()
