@@ -3,8 +3,11 @@ grouped articles, and what the index costs (story_keys on disk, process RSS).
 
 Usage: python bench/bench_stories.py [N ...]        (default: 10000 100000)
 The stores are synthetic: 60 feeds, bodies of 150-600 words drawn from a Zipf-weighted
-vocabulary of 20,000 made-up words (so LSH buckets are not all full), with one article in ten
-a wire copy of an earlier one (own address, "WIRE:" headline, footer) and one in twenty a
+vocabulary of 20,000 made-up words (so LSH buckets are not all full), in sentences, naming
+people and places drawn from a Zipf-weighted pool of 5,000 made-up capitalised names (so the
+names layer has names to file and compare, some of them very common), with one article in ten
+a wire copy of an earlier one (own address, "WIRE:" headline, footer), one in twenty an
+independent report of an earlier one's event (its names, other words) and one in twenty a
 templated daily report.
 """
 
@@ -30,6 +33,21 @@ _VOCABULARY = [a + b + c + d for a in _SYLLABLES for b in _SYLLABLES for c in _S
 _WEIGHTS: list[float] = []
 for _rank in range(len(_VOCABULARY)):
     _WEIGHTS.append((_WEIGHTS[-1] if _WEIGHTS else 0.0) + 1 / (_rank + 1))
+_NAMES = [w.capitalize() for w in _VOCABULARY[::4]][:5000]
+_NAME_WEIGHTS = _WEIGHTS[:len(_NAMES)]
+
+
+def _prose(rng: random.Random, count: int, names: list[str]) -> str:
+    """`count` words in sentences of 8-20 words, with the names scattered mid-sentence."""
+    words = rng.choices(_VOCABULARY, cum_weights=_WEIGHTS, k=count)
+    for name in names:
+        words[rng.randrange(1, count)] = name
+    out, start = [], 0
+    while start < count:
+        end = min(count, start + rng.randint(8, 20))
+        out.append(" ".join(words[start:end]).capitalize() + ".")
+        start = end
+    return " ".join(out)
 
 
 class Corpus:
@@ -38,7 +56,7 @@ class Corpus:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         # Only recent articles are copied, and remembering all would swell the RSS measured.
-        self.made: deque[tuple[str, str]] = deque(maxlen=2000)
+        self.made: deque[tuple[str, str, list[str]]] = deque(maxlen=2000)
         self.count = 0
 
     def article(self, when: int) -> tuple[int, Entry, str]:
@@ -48,10 +66,16 @@ class Corpus:
         feed = rng.randrange(FEEDS)
         roll = rng.random()
         if roll < 0.1 and self.made:
-            title, text = rng.choice(self.made)
+            title, text, _ = rng.choice(self.made)
             title = "WIRE: " + title
             text += " Distributed by the wire service; all rights reserved."
-        elif roll < 0.15:
+        elif roll < 0.15 and self.made:
+            # Another feed's own report of an earlier article's event: its names, other words.
+            _, _, names = rng.choice(self.made)
+            title = " ".join(rng.choices(_VOCABULARY, cum_weights=_WEIGHTS, k=rng.randint(3, 8))
+                             + names[:2]).capitalize()
+            text = _prose(rng, rng.randint(150, 600), names * 2)
+        elif roll < 0.2:
             feed = 0                   # the feed with a daily report
             title = f"Weather for day {n}"
             text = (f"Here is the forecast for day {n}. Highs of {rng.randint(5, 30)}C and lows "
@@ -59,10 +83,11 @@ class Corpus:
                     "This report is updated every morning with data from the weather service "
                     "and is free to republish with credit to the newsroom.")
         else:
-            words = rng.choices(_VOCABULARY, cum_weights=_WEIGHTS, k=rng.randint(150, 600))
-            title = " ".join(rng.choices(_VOCABULARY, cum_weights=_WEIGHTS, k=rng.randint(5, 11)))
-            text = " ".join(words)
-            self.made.append((title, text))
+            names = list(dict.fromkeys(rng.choices(_NAMES, cum_weights=_NAME_WEIGHTS, k=8)))
+            title = " ".join(rng.choices(_VOCABULARY, cum_weights=_WEIGHTS, k=rng.randint(3, 9))
+                             + names[:2]).capitalize()
+            text = _prose(rng, rng.randint(150, 600), names * 2)
+            self.made.append((title, text, names))
         return feed, Entry(key=f"item-{n}", title=title, link=f"https://feed{feed}.example/{n}",
                            published=when), text
 
@@ -132,6 +157,7 @@ def bench(size: int, folder: Path) -> None:
             "HAVING count(*) > 1)"
         )[0][0]
         stored_index = index_bytes(store)
+        layers = store.execute("SELECT kind, count(*) FROM story_keys GROUP BY kind ORDER BY kind")
         db_bytes = (folder / f"stories-{size}.db").stat().st_size
     print(f"--- {size:,} stored articles ({total:,} after the new ones) ---")
     print(f"  build: store {stored:.1f} s, first grouping of all {size:,}: {bulk:.1f} s "
@@ -142,6 +168,7 @@ def bench(size: int, folder: Path) -> None:
     print(f"  new article, one per call: median {statistics.median(singles) * 1000:.2f} ms, "
           f"p90 {sorted(singles)[int(len(singles) * 0.9)] * 1000:.2f} ms")
     print(f"  stories with more than one article: {multi:,}")
+    print(f"  story_keys by kind: {', '.join(f'{k} {n:,}' for k, n in layers)}")
     print(f"  story_keys: {keys:,} rows ({keys / total:.1f} per article), "
           + (f"{stored_index / 2**20:.1f} MiB with its index ({stored_index / total:.0f} B/article)"
              if stored_index else "size unknown (no dbstat)")

@@ -13,6 +13,9 @@ from reader.text.stories import Fingerprint, fingerprint, same_story
 # read back per key (the newest), and at most this many candidates are compared.
 PER_KEY = 20
 CANDIDATES = 24
+# Articles found only through `name` keys (the names layer: independent reports of one event)
+# must share at least this many of them to be compared.
+MIN_NAME_KEYS = 2
 # Articles grouped per transaction: about 0.1 s of holding the write lock, which a refresh
 # or the app waiting on the store barely notices.
 BATCH = 100
@@ -95,16 +98,25 @@ def _match(db, article: _Known, keys: list[tuple[str, str]]) -> int | None:
     if not keys:
         return None
     # The newest PER_KEY articles of each key, in one statement: each part is a short range
-    # scan of the (kind, key, article_id) primary key.
-    parts = " UNION ALL ".join(
-        "SELECT * FROM (SELECT article_id FROM story_keys WHERE kind = ? AND key = ? "
+    # scan of the (kind, key, article_id) primary key, tagged with the key's place in `keys`.
+    sql = " UNION ALL ".join(
+        "SELECT * FROM (SELECT article_id, ? FROM story_keys WHERE kind = ? AND key = ? "
         "ORDER BY article_id DESC LIMIT ?)" for _ in keys
     )
-    params = [p for kind, key in keys for p in (kind, key, PER_KEY)]
+    params = [p for index, (kind, key) in enumerate(keys) for p in (index, kind, key, PER_KEY)]
+    kinds = [kind for kind, _ in keys]
     shared: dict[int, int] = {}
-    for (other,) in db.execute(parts, params):
+    names: dict[int, int] = {}
+    for other, index in db.execute(sql, params):
         if other != article.id:
             shared[other] = shared.get(other, 0) + 1
+            if kinds[index] == "name":
+                names[other] = names.get(other, 0) + 1
+    # An article that shares nothing but a name or two is no candidate: the names layer needs
+    # several names in common, and any other layer a key of its own.
+    for other, count in names.items():
+        if count == shared[other] and count < MIN_NAME_KEYS:
+            del shared[other]
     if not shared:
         return None
     # Most shared keys first: those are the likeliest matches and worth comparing first.

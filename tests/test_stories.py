@@ -266,7 +266,7 @@ def test_stories_story_of_and_sizes(store):
         story_of(store, 12345)
 
 
-def test_sample_feeds_group_only_the_syndicated_copies(store):
+def test_sample_feeds_group_copies_and_independent_reports_only(store):
     for path in sorted((ROOT / "sample_feeds").glob("*.*")):
         if path.suffix in (".rss", ".atom", ".rdf"):
             parsed = parse_feed(path.read_bytes(), str(path))
@@ -279,7 +279,91 @@ def test_sample_feeds_group_only_the_syndicated_copies(store):
     assert shared == {
         frozenset({"chile-copper-miners-strike-vote"}),       # one link, with and without utm_
         frozenset({"hudson-river-atlantic-sturgeon-survey", "wire-atlantic-sturgeon-hudson-survey"}),
+        # The same events written independently (sample_feeds/README.md, "Shared stories").
+        frozenset({"nepal-glacial-lake-bursts-everest-region", "himalayan-lake-breach-dudh-koshi"}),
+        frozenset({"rhine-barges-wait-at-kaub", "rhine-kaub-below-one-metre"}),
     }
+    # Different stories with the same people and places stay apart.
+    story_of_slug = {
+        a.link.split("/")[-1]: s.id for s in stories(store) for a in s.articles
+    }
+    for first, second in [
+        ("portugal-parliament-rent-cap-lisbon-porto", "portugal-deputies-reject-fishing-quota-plan"),
+        ("kingston-council-rondout-parking-plan", "kingston-council-rejects-short-term-rental-cap"),
+    ]:
+        assert story_of_slug[first] != story_of_slug[second]
+
+
+# --- the names layer: independent reports of one event --------------------------------------
+
+QUAKE = (
+    "A strong earthquake struck southern Peru early on Tuesday, killing at least 14 people in "
+    "villages of the Colca Canyon near Arequipa, officials said. Civil defence chief Rosa Quispe "
+    "Mamani said adobe houses had collapsed in Chivay and Cabanaconde. President Julio Herrera "
+    "Salas flew to Arequipa and promised emergency funds for the Colca valley."
+)
+QUAKE_AGAIN = (
+    "Rescuers dug through the rubble of mud-brick homes in Chivay and Cabanaconde on Tuesday "
+    "after an earthquake rocked the Colca Canyon, leaving 14 dead. Rosa Quispe Mamani, who heads "
+    "civil defence, said hospitals in Arequipa were full. Julio Herrera Salas arrived in the "
+    "afternoon and pledged money for rebuilding."
+)
+ERUPTION = (
+    "Arequipa's airport closed on Thursday after the Sabancaya volcano sent ash over the Colca "
+    "Canyon, two days after an earthquake. Civil defence chief Rosa Quispe Mamani said ash had "
+    "fallen on Chivay and Cabanaconde. President Julio Herrera Salas said masks would be sent "
+    "to the Colca valley."
+)
+
+
+def test_names_come_from_capitals_but_not_from_sentence_starts():
+    f = fingerprint("1", "Deadly quake hits Peru's Colca Canyon", "", QUAKE_AGAIN)
+    assert {"chivay", "cabanaconde", "colca", "canyon", "arequipa", "rosa", "quispe", "mamani",
+            "julio", "herrera", "salas", "peru"} <= f.names
+    # "Rescuers" starts a sentence and is nowhere else capitalised; "Tuesday" is a day.
+    assert not {"rescuers", "tuesday", "the"} & f.names
+    # A Title Case headline does not make every word a name.
+    g = fingerprint("2", "Deadly Quake Hits Peru's Colca Canyon", "", QUAKE_AGAIN)
+    assert "deadly" not in g.names and "colca" in g.names
+    assert f.weekday == "tuesday"
+    assert fingerprint("3", "t", "", "Waiting since Monday. It fell on Thursday.").weekday == "thursday"
+
+
+def test_independent_reports_of_one_event_are_one_story_and_a_later_event_is_not():
+    a = fingerprint("1", "Earthquake kills 14 in Peru's Colca Canyon near Arequipa", "", QUAKE)
+    b = fingerprint("2", "Adobe homes crumble in Colca Canyon as quake kills 14", "", QUAKE_AGAIN)
+    c = fingerprint("3", "Sabancaya ash cloud closes Arequipa airport", "", ERUPTION)
+    assert same_story(a, b, same_feed=False, seconds_apart=5 * 3600) == "names"
+    assert same_story(a, c, same_feed=False, seconds_apart=2 * DAY) is None
+    assert same_story(b, c, same_feed=False, seconds_apart=2 * DAY) is None
+    # Only across feeds, and only within the window.
+    assert same_story(a, b, same_feed=True, seconds_apart=5 * 3600) is None
+    assert same_story(a, b, same_feed=False, seconds_apart=4 * DAY) is None
+    # The same report said to be of another day is another event.
+    d = fingerprint("4", "Adobe homes crumble in Colca Canyon as quake kills 14", "",
+                    QUAKE_AGAIN.replace("on Tuesday", "on Friday"))
+    assert same_story(a, d, same_feed=False, seconds_apart=5 * 3600) is None
+
+
+def test_independent_reports_group_in_the_store_and_old_keys_do_not_break(store):
+    old = add(store, "andes", "q0", "Earthquake kills 14 in Peru's Colca Canyon near Arequipa",
+              QUAKE, published=T0)
+    group_new_articles(store)
+    # An article filed by the previous version has no `name` keys: it is simply not found by
+    # the names layer, and nothing fails.
+    store.execute("DELETE FROM story_keys WHERE kind = 'name' AND article_id = ?", (old,))
+    first = add(store, "courier", "q1", "Earthquake kills 14 in Peru's Colca Canyon near Arequipa",
+                QUAKE.replace("officials said", "the authorities said"), published=T0 + 600)
+    again = add(store, "post", "q2", "Adobe homes crumble in Colca Canyon as quake kills 14",
+                QUAKE_AGAIN, published=T0 + 5 * 3600)
+    later = add(store, "daily", "q3", "Sabancaya ash cloud closes Arequipa airport", ERUPTION,
+                published=T0 + 2 * DAY)
+    group_new_articles(store)
+    assert story_id(store, again) == story_id(store, first)
+    assert story_id(store, later) == later
+    kinds = {k for (k,) in store.execute("SELECT DISTINCT kind FROM story_keys WHERE article_id = ?",
+                                         (again,))}
+    assert "name" in kinds
 
 
 # --- accuracy on the labelled pairs -----------------------------------------------------------
@@ -300,4 +384,7 @@ def test_labelled_pairs_meet_the_targets():
     assert {"syndicated", "reworded", "same_topic", "template"} <= categories
     result = evaluation.scores(pairs, evaluation.judge(pairs))
     assert result["all"]["precision"] >= 0.98
-    assert result["syndicated"]["recall"] >= 0.9
+    assert result["syndicated"]["recall"] == 1.0
+    assert result["reworded"]["recall"] >= 0.75
+    for category in ("same_topic", "template", "generic"):
+        assert result[category]["fp"] == 0, category

@@ -1,5 +1,7 @@
 """What makes two articles the same story: normalised links and titles, word shingles,
-MinHash bands for finding near-identical bodies, and the similarities that confirm a match."""
+MinHash bands for finding near-identical bodies, the names (proper-noun-like words) and
+headline words that tie independent reports of one event together, and the similarities
+that confirm a match."""
 
 from __future__ import annotations
 
@@ -250,6 +252,85 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+# --- names: the people and places of a report, without the language model -------------------
+#
+# Grouping runs right after a refresh, before the spaCy model has seen the new articles (and
+# it must not load the model), so the people and places are guessed from the text itself:
+# capitalised words in the headline and the lead. A capitalised word that starts a sentence
+# counts only if the lead also has it capitalised mid-sentence ("Rescuers dug..." is not a
+# name, "Bukele wrote..." is, because "Nayib Bukele" occurs too); days, months, titles such as
+# "Mayor" and the common words of _STOP never count. Names are compared word by word
+# (lowercased, without a possessive 's), so "Marco Rubio" and "Rubio" share "rubio".
+
+# Words of the body read for names, stems and numbers: about the first two paragraphs, where
+# a report says who, where and what.
+NAME_LEAD_WORDS = 150
+# At most this many names of an article are filed as `name` keys (headline names first, then
+# those mentioned most often in the lead).
+NAME_KEYS = 10
+
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_HONORIFICS = frozenset(
+    "mr mrs ms dr sir dame lord lady mayor president governor minister secretary chief "
+    "prof professor st saint".split()
+)
+# Words that say nothing about which event a report is about (on top of _STOP).
+_PLAIN = _CALENDAR | frozenset(
+    "one two three four five six seven eight nine ten first second last next year years week "
+    "weeks month months day days today yesterday tomorrow told just being other such only very "
+    "new now per cent percent people".split()
+)
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w\-]|['’](?=\w))*|[.!?]")
+_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _tokens(text: str, limit: int) -> list[tuple[str, bool]]:
+    """The first `limit` words of a text, each with whether it starts a sentence."""
+    out: list[tuple[str, bool]] = []
+    initial = True
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if word in ".!?":
+            # "Dr. Sunita Bhattarai", "J. Smith": a full stop after a title or an initial
+            # ends no sentence.
+            if not out or (len(out[-1][0]) > 1 and out[-1][0].casefold() not in _HONORIFICS):
+                initial = True
+            continue
+        out.append((word, initial))
+        initial = False
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _base(word: str) -> str:
+    word = word.casefold().replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _stem(word: str) -> str:
+    # A crude stem: the first five letters ("evacuated" and "evacuation", "deportees" and
+    # "deportation" agree; so would some unrelated words, which the other tests catch).
+    return _base(word)[:5]
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(n.replace(",", "") for n in _NUMERAL.findall(text))
+
+
+def _telling_number(number: str) -> bool:
+    """A number that identifies an event (a toll, a score of 59,000, a rate of 4.5), not a
+    small count or a year, which many different reports share."""
+    if "." in number:
+        return True
+    value = int(number)
+    return value >= 10 and not 1900 <= value <= 2100
+
+
 # --- one article -----------------------------------------------------------------------------
 
 
@@ -268,7 +349,8 @@ class Fingerprint:
         self.link = link if link and is_page_link(link) else None
         self.title = normal_title(title, feed_name)             # None when too generic
         self.numbers = title_numbers(title, feed_name)
-        self.headline_words = frozenset(title_words(strip_title(title, feed_name)))
+        self.stripped_title = strip_title(title, feed_name)
+        self.headline_words = frozenset(title_words(self.stripped_title))
         self.text = text
 
     @cached_property
@@ -292,6 +374,100 @@ class Fingerprint:
         words = self._words
         return " ".join(words[:LEAD_WORDS]) if len(words) >= LEAD_WORDS else None
 
+    # The parts the names layer compares (worked out only when that layer is reached).
+
+    @cached_property
+    def _headline_tokens(self) -> list[tuple[str, bool]]:
+        return _tokens(self.stripped_title, 64)
+
+    @cached_property
+    def _lead_tokens(self) -> list[tuple[str, bool]]:
+        return _tokens(self.text, NAME_LEAD_WORDS)
+
+    @cached_property
+    def name_counts(self) -> dict[str, int]:
+        """The names of the headline and lead (lowercased words), each with how often it
+        occurs there, headline names first."""
+        lead = self._lead_tokens
+        mid_sentence = {_base(w) for w, initial in lead if w[0].isupper() and not initial}
+        headline = self._headline_tokens
+        # A headline in Title Case capitalises every word but the small ones: trust only the
+        # words that the lead capitalises mid-sentence too.
+        title_case = not any(w[0].islower() and _base(w) not in _STOP for w, _ in headline)
+        counts: dict[str, int] = {}
+        for tokens, in_headline in ((headline, True), (lead, False)):
+            for index, (word, initial) in enumerate(tokens):
+                if not word[0].isupper():
+                    continue
+                name = _base(word)
+                if len(name) < 2 or name in _STOP or name in _CALENDAR or name in _HONORIFICS:
+                    continue
+                if in_headline and title_case:
+                    if name not in mid_sentence:
+                        continue
+                elif initial and name not in mid_sentence:
+                    # A sentence's first word is a name when a capitalised word follows it
+                    # ("Rosa Quispe Mamani said"), not when a common word does ("Rescuers dug").
+                    following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+                    if not following[:1].isupper():
+                        continue
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.name_counts)
+
+    @cached_property
+    def headline_stems(self) -> frozenset[str]:
+        return frozenset(_stem(w) for w, _ in self._headline_tokens
+                         if len(w) > 2 and not w[0].isdigit() and _base(w) not in _STOP
+                         and _base(w) not in _PLAIN)
+
+    @cached_property
+    def lead_stems(self) -> frozenset[str]:
+        """Stems of the content words of the headline and lead."""
+        return self.headline_stems | frozenset(
+            _stem(w) for w, _ in self._lead_tokens
+            if len(w) > 2 and not w[0].isdigit() and _base(w) not in _STOP
+        )
+
+    @cached_property
+    def event_stems(self) -> frozenset[str]:
+        """Stems of the lead's words that are neither names nor plain words: what happened."""
+        names = self.names
+        return frozenset(_stem(w) for w, _ in self._headline_tokens + self._lead_tokens
+                         if len(w) > 2 and not w[0].isdigit() and _base(w) not in _STOP
+                         and _base(w) not in _PLAIN and _base(w) not in names)
+
+    @cached_property
+    def weekday(self) -> str | None:
+        """The first "on <day of the week>" of the headline or lead: news says when its event
+        happened ("struck early on Tuesday"), and a follow-up two days later names its own day
+        first. ("Waiting since Tuesday" says when something else began, so only "on" counts.)"""
+        previous = ""
+        for word, _ in self._headline_tokens + self._lead_tokens:
+            if previous == "on" and _base(word) in _WEEKDAYS:
+                return _base(word)
+            previous = word.casefold()
+        return None
+
+    @cached_property
+    def headline_numerals(self) -> frozenset[str]:
+        return _numbers(self.stripped_title)
+
+    @cached_property
+    def lead_numerals(self) -> frozenset[str]:
+        return self.headline_numerals | _numbers(
+            " ".join(w for w, _ in self._lead_tokens if w[0].isdigit()))
+
+    def name_keys(self) -> list[str]:
+        if self.title is None:
+            return []
+        counts = self.name_counts
+        ranked = sorted(counts, key=lambda n: -counts[n])[:NAME_KEYS]
+        return [_key(b"name\0" + n.encode()) for n in ranked]
+
     def keys(self) -> list[tuple[str, str]]:
         """The (kind, key) pairs this article is filed under in the store."""
         keys = []
@@ -304,6 +480,7 @@ class Fingerprint:
         if self.lead:
             keys.append(("lead", _key(self.lead.encode())))
         keys.extend(("band", k) for k in band_keys(minhash(self.shingles)))
+        keys.extend(("name", k) for k in self.name_keys())
         return keys
 
 
@@ -341,6 +518,61 @@ MIN_BODY_WORDS = 30
 TEXT_WINDOW = 30 * 86400
 
 
+# - independent reports of one event (different feeds, no sentence in common) name the same
+#   people and places and say the same thing in their headlines. See _same_event.
+NAMES_WINDOW = 3 * 86400
+MIN_SHARED_NAMES = 3
+NAME_OVERLAP = 0.5
+HEADLINE_COVER = 0.5
+HEADLINE_COVER_WITH_NUMBERS = 0.34
+SHARED_NUMBERS = 2
+
+
+def headline_cover(a: Fingerprint, b: Fingerprint) -> float:
+    """How much of each headline's words the other report's headline and lead contain (stems),
+    the smaller of the two: a headline sums up its event, and another report of that event
+    says most of it in its first paragraphs, in its own words or not."""
+    if not a.headline_stems or not b.headline_stems:
+        return 0.0
+    return min(len(a.headline_stems & b.lead_stems) / len(a.headline_stems),
+               len(b.headline_stems & a.lead_stems) / len(b.headline_stems))
+
+
+def name_overlap(a: Fingerprint, b: Fingerprint) -> tuple[int, float]:
+    """How many names two reports share, and what part of the shorter list that is."""
+    shared = len(a.names & b.names)
+    return shared, shared / max(1, min(len(a.names), len(b.names)))
+
+
+def telling_numbers(f: Fingerprint) -> frozenset[str]:
+    return frozenset(n for n in f.lead_numerals if _telling_number(n))
+
+
+def _same_event(a: Fingerprint, b: Fingerprint) -> bool:
+    if a.title is None or b.title is None:
+        return False            # "Letters", "York weather: ...": a slot, not an event
+    shared, part = name_overlap(a, b)
+    if shared < MIN_SHARED_NAMES or part < NAME_OVERLAP:
+        return False
+    # Reports that say their event happened on different days are of different events (the
+    # semi-final on Friday, the final on Sunday; a quake on Tuesday, an eruption on Thursday).
+    if a.weekday and b.weekday and a.weekday != b.weekday:
+        return False
+    # Numbers in both headlines ("Lotto results for 1 March", "Storm kills 14") must each be
+    # found in the other report's headline or lead.
+    if a.headline_numerals and b.headline_numerals and not (
+            a.headline_numerals <= b.lead_numerals and b.headline_numerals <= a.lead_numerals):
+        return False
+    numbers_a, numbers_b = telling_numbers(a), telling_numbers(b)
+    common = len(numbers_a & numbers_b)
+    # Leads full of figures that share none are reports filled in for different days.
+    if min(len(numbers_a), len(numbers_b)) >= 3 and common == 0:
+        return False
+    cover = headline_cover(a, b)
+    return cover >= HEADLINE_COVER or (
+        cover >= HEADLINE_COVER_WITH_NUMBERS and common >= SHARED_NUMBERS)
+
+
 def _near_identical(a: Fingerprint, b: Fingerprint) -> bool:
     # The headlines must agree too: a feed's podcast or video entries often share one
     # stock blurb as their whole body, under headlines that differ.
@@ -370,8 +602,8 @@ def _same_title(a: Fingerprint, b: Fingerprint) -> bool:
 
 
 def same_story(a: Fingerprint, b: Fingerprint, *, same_feed: bool, seconds_apart: float) -> str | None:
-    """Which layer shows that two articles are one story ("id", "link", "title", "text"),
-    or None. Articles of one feed are one story only when one is a repost of the other."""
+    """Which layer shows that two articles are one story ("id", "link", "title", "text",
+    "names"), or None. Articles of one feed are one story only when one is a repost of the other."""
     apart = abs(seconds_apart)
     if same_feed:
         if apart > SAME_FEED_WINDOW or not _near_identical(a, b):
@@ -387,4 +619,6 @@ def same_story(a: Fingerprint, b: Fingerprint, *, same_feed: bool, seconds_apart
         return "title"
     if apart <= TEXT_WINDOW and _same_text(a, b):
         return "text"
+    if apart <= NAMES_WINDOW and _same_event(a, b):
+        return "names"
     return None
