@@ -80,7 +80,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 def _open_app(ctx: click.Context) -> None:
     store = _open_store(ctx)
-    if not store.feeds():
+    if not store.has_feeds():
         _subscribe_samples(store)
     store.close()
     from reader.tui.app import run_app

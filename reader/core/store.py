@@ -255,6 +255,9 @@ class Store:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._idle_readers: list[sqlite3.Connection] = []     # read connections not in use
+        self._closed = False
+        self._writer: int | None = None      # the thread inside a write transaction
         try:
             self._db = sqlite3.connect(
                 str(path), timeout=10.0, isolation_level=None, check_same_thread=False
@@ -285,6 +288,10 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
+            for connection in self._idle_readers:
+                connection.close()
+            self._idle_readers.clear()
             try:
                 self._db.execute("PRAGMA optimize")
             except sqlite3.Error:
@@ -302,6 +309,7 @@ class Store:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
+                self._writer = threading.get_ident()
                 try:
                     yield self._db
                 except BaseException:
@@ -310,15 +318,53 @@ class Store:
                     raise
                 else:
                     self._db.execute("COMMIT")
+                finally:
+                    self._writer = None
             except sqlite3.DatabaseError as error:
                 raise StoreError(_explain(error, self.path)) from error
 
     def _read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        """Run a query on a read connection of its own.
+
+        WAL lets readers run beside each other and beside the writer, so a long query in one
+        worker never makes the screen wait for a short one (they would if they shared the
+        writing connection and its lock). A thread inside a write transaction reads through
+        that transaction's connection, to see its own changes.
+        """
+        if str(self.path) == ":memory:" or self._writer == threading.get_ident():
+            with self._lock:
+                return self._run(self._db, sql, params)
+        reader = self._take_reader()
+        try:
+            return self._run(reader, sql, params)
+        finally:
+            with self._lock:
+                if self._closed:
+                    reader.close()
+                else:
+                    self._idle_readers.append(reader)
+
+    def _run(self, connection: sqlite3.Connection, sql: str, params) -> list[tuple]:
+        try:
+            return connection.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(_explain(error, self.path)) from error
+
+    def _take_reader(self) -> sqlite3.Connection:
         with self._lock:
-            try:
-                return self._db.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as error:
-                raise StoreError(_explain(error, self.path)) from error
+            if self._closed:
+                raise StoreError(f"the database {self.path} is closed")
+            if self._idle_readers:
+                return self._idle_readers.pop()
+        try:
+            connection = sqlite3.connect(
+                str(self.path), timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+            connection.execute("PRAGMA query_only = ON")
+            connection.execute("PRAGMA busy_timeout = 10000")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(_explain(error, self.path)) from error
+        return connection
 
     def optimize(self) -> None:
         """Give SQLite's planner fresh statistics (cheap; run after big changes)."""
@@ -363,6 +409,9 @@ class Store:
             """
         )
         return [Feed(*row) for row in rows]
+
+    def has_feeds(self) -> bool:
+        return bool(self._read("SELECT 1 FROM feeds LIMIT 1"))
 
     def feed(self, feed_id: int) -> Feed | None:
         return next((f for f in self._feeds_where("f.id = ?", (feed_id,))), None)
