@@ -398,17 +398,9 @@ class Store:
 
     def feeds(self) -> list[Feed]:
         """Every feed, by name, with its unread and total counts."""
-        rows = self._read(
-            """
-            SELECT f.id, f.url, f.title, f.link, f.etag, f.last_modified, f.last_fetched,
-                   f.last_error, f.error_count,
-                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0),
-                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id)
-            FROM feeds f
-            ORDER BY lower(CASE WHEN f.title != '' THEN f.title ELSE f.url END), f.id
-            """
+        return self._feeds_where(
+            "1", (), order="lower(CASE WHEN f.title != '' THEN f.title ELSE f.url END), f.id"
         )
-        return [Feed(*row) for row in rows]
 
     def has_feeds(self) -> bool:
         return bool(self._read("SELECT 1 FROM feeds LIMIT 1"))
@@ -419,14 +411,14 @@ class Store:
     def feed_by_url(self, url: str) -> Feed | None:
         return next((f for f in self._feeds_where("f.url = ?", (url,))), None)
 
-    def _feeds_where(self, where: str, params: tuple) -> list[Feed]:
+    def _feeds_where(self, where: str, params: tuple, order: str = "f.id") -> list[Feed]:
         rows = self._read(
             f"""
             SELECT f.id, f.url, f.title, f.link, f.etag, f.last_modified, f.last_fetched,
                    f.last_error, f.error_count,
                    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0),
                    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id)
-            FROM feeds f WHERE {where}
+            FROM feeds f WHERE {where} ORDER BY {order}
             """,
             params,
         )
