@@ -45,7 +45,8 @@ def _prose(rng: random.Random, count: int, names: list[str]) -> str:
     out, start = [], 0
     while start < count:
         end = min(count, start + rng.randint(8, 20))
-        out.append(" ".join(words[start:end]).capitalize() + ".")
+        sentence = " ".join(words[start:end])
+        out.append(sentence[:1].upper() + sentence[1:] + ".")
         start = end
     return " ".join(out)
 
@@ -73,7 +74,7 @@ class Corpus:
             # Another feed's own report of an earlier article's event: its names, other words.
             _, _, names = rng.choice(self.made)
             title = " ".join(rng.choices(_VOCABULARY, cum_weights=_WEIGHTS, k=rng.randint(3, 8))
-                             + names[:2]).capitalize()
+                             + names[:2])
             text = _prose(rng, rng.randint(150, 600), names * 2)
         elif roll < 0.2:
             feed = 0                   # the feed with a daily report
@@ -85,7 +86,7 @@ class Corpus:
         else:
             names = list(dict.fromkeys(rng.choices(_NAMES, cum_weights=_NAME_WEIGHTS, k=8)))
             title = " ".join(rng.choices(_VOCABULARY, cum_weights=_WEIGHTS, k=rng.randint(3, 9))
-                             + names[:2]).capitalize()
+                             + names[:2])
             text = _prose(rng, rng.randint(150, 600), names * 2)
             self.made.append((title, text, names))
         return feed, Entry(key=f"item-{n}", title=title, link=f"https://feed{feed}.example/{n}",

@@ -433,14 +433,6 @@ class Fingerprint:
         )
 
     @cached_property
-    def event_stems(self) -> frozenset[str]:
-        """Stems of the lead's words that are neither names nor plain words: what happened."""
-        names = self.names
-        return frozenset(_stem(w) for w, _ in self._headline_tokens + self._lead_tokens
-                         if len(w) > 2 and not w[0].isdigit() and _base(w) not in _STOP
-                         and _base(w) not in _PLAIN and _base(w) not in names)
-
-    @cached_property
     def weekday(self) -> str | None:
         """The first "on <day of the week>" of the headline or lead: news says when its event
         happened ("struck early on Tuesday"), and a follow-up two days later names its own day
