@@ -121,6 +121,9 @@ class Counter:
 def make_server(sets: dict[str, FeedSet], counter: Counter) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in one write with Nagle off: written apart, each response
+        # waited ~40 ms for the client's delayed ACK, which dominated a refresh.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args) -> None:  # quiet
             pass
@@ -160,11 +163,17 @@ def make_server(sets: dict[str, FeedSet], counter: Counter) -> ThreadingHTTPServ
                 self.send_header(key, value)
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if status != 304:
-                self.wfile.write(body)
+                self._headers_buffer.append(b"\r\n" + body)  # sent by flush_headers
+                self.flush_headers()
+            else:
+                self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        # socketserver's default backlog of 5 drops some of 8+ simultaneous connects, and a
+        # dropped SYN is retried after a second: that second showed up in refresh times.
+        request_queue_size = 256
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -189,6 +198,7 @@ class Env:
         self.tmux_bin = shutil.which("tmux")
         self.gnu_time = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
         self.socket = f"vsnb{os.getpid()}"
+        self.last_cpu: float | None = None
         self.nb_config = work / "newsboat.config"
         self.nb_config.write_text("reload-threads 8\n")
 
@@ -207,11 +217,14 @@ class Env:
         if done.returncode != 0:
             tail = done.stderr.decode(errors="replace")[-600:]
             raise RuntimeError(f"{what}: exit {done.returncode}\n{tail}")
-        rss = None
+        rss, cpu = None, 0.0
         if stats.exists():
             for line in stats.read_text().splitlines():
                 if "Maximum resident set size" in line:
                     rss = int(line.split(":")[1])
+                elif "User time (seconds)" in line or "System time (seconds)" in line:
+                    cpu += float(line.split(":")[1])
+        self.last_cpu = cpu if stats.exists() else None
         return wall, rss
 
     # ours
@@ -379,6 +392,7 @@ def refresh_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, runs: i
     stores: dict[str, Path] = {}
     cold, warm = f"refresh cold, {label} (s)", f"refresh warm, all 304, {label} (s)"
     mcold, mwarm = f"peak memory, cold refresh {label} (MiB)", f"peak memory, warm refresh {label} (MiB)"
+    ccold, cwarm = f"CPU user+sys, cold refresh {label} (s)", f"CPU user+sys, warm refresh {label} (s)"
     keep_ours = env.work / f"ours-{fs.tag}.db"
     keep_nb = env.work / f"nb-{fs.tag}.db"
     keep_nba = env.work / f"nba-{fs.tag}.db"
@@ -392,6 +406,7 @@ def refresh_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, runs: i
         codes = counter.take()
         res.add(cold, "ours", wall)
         res.add(mcold, "ours", rss)
+        res.add(ccold, "ours", env.last_cpu)
         log(f"  cold   ours     run {run + 1}: {wall:6.2f} s  {kib(rss)}  server {codes}")
         if run == runs - 1:
             copy_db(db, keep_ours)
@@ -403,6 +418,7 @@ def refresh_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, runs: i
             codes = counter.take()
             res.add(cold, "nb", wall)
             res.add(mcold, "nb", rss)
+            res.add(ccold, "nb", env.last_cpu)
             log(f"  cold   newsboat run {run + 1}: {wall:6.2f} s  {kib(rss)}  server {codes}")
             if run == runs - 1:
                 copy_db(cache, keep_nb)
@@ -429,6 +445,7 @@ def refresh_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, runs: i
         # ANALYZE cannot apply to an empty cache: the cold figure is the same in both columns.
         res.rows[cold]["nba"] = res.rows[cold]["nb"]
         res.rows[mcold]["nba"] = res.rows[mcold]["nb"]
+        res.rows[ccold]["nba"] = res.rows[ccold]["nb"]
 
     # Warm: copies of the stores the last cold run made; nothing changed on the server.
     warm_ours, warm_nb, warm_nba = (env.work / n for n in ("w-ours.db", "w-nb.db", "w-nba.db"))
@@ -442,6 +459,7 @@ def refresh_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, runs: i
         codes = counter.take()
         res.add(warm, "ours", wall)
         res.add(mwarm, "ours", rss)
+        res.add(cwarm, "ours", env.last_cpu)
         log(f"  warm   ours     run {run + 1}: {wall:6.2f} s  {kib(rss)}  server {codes}")
         check_304(res, "ours", codes, fs.feeds)
         if have_nb:
@@ -450,6 +468,7 @@ def refresh_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, runs: i
                 codes = counter.take()
                 res.add(warm, who, wall)
                 res.add(mwarm, who, rss)
+                res.add(cwarm, who, env.last_cpu)
                 name = "newsboat" if who == "nb" else "nb+ANLZ"
                 log(f"  warm   {name:8} run {run + 1}: {wall:6.2f} s  {kib(rss)}  server {codes}")
                 check_304(res, name, codes, fs.feeds)
@@ -482,6 +501,7 @@ def build_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, have_nb: 
     label = f"{fs.feeds} feeds x {fs.items}"
     name = f"refresh cold, {label}, 1 run (s)"
     mname = f"peak memory, cold refresh {label}, 1 run (MiB)"
+    cname = f"CPU user+sys, cold refresh {label}, 1 run (s)"
     stores = {"ours": env.work / f"ours-{fs.tag}.db"}
     env.ours_subscribe(stores["ours"], urls)
     counter.take()
@@ -489,6 +509,7 @@ def build_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, have_nb: 
     log(f"  build  ours     {wall:6.2f} s  {kib(rss)}  server {counter.take()}")
     res.add(name, "ours", wall)
     res.add(mname, "ours", rss)
+    res.add(cname, "ours", env.last_cpu)
     count = count_rows(stores["ours"], "articles")
     if count != fs.articles:
         res.notes.append(f"ours stored {count} articles of {fs.articles} ({label})")
@@ -499,8 +520,9 @@ def build_phase(env: Env, fs: FeedSet, counter: Counter, res: Results, have_nb: 
         log(f"  build  newsboat {wall:6.2f} s  {kib(rss)}  server {counter.take()}")
         res.add(name, "nb", wall)
         res.add(mname, "nb", rss)
-        res.rows[name]["nba"] = res.rows[name]["nb"]
-        res.rows[mname]["nba"] = res.rows[mname]["nb"]
+        res.add(cname, "nb", env.last_cpu)
+        for row in (name, mname, cname):
+            res.rows[row]["nba"] = res.rows[row]["nb"]
         count = count_rows(cache, "rss_item")
         if count != fs.articles:
             res.notes.append(f"newsboat stored {count} items of {fs.articles} ({label})")
@@ -585,6 +607,11 @@ def table(res: Results, cap: float, targets: dict[str, float]) -> str:
             if data is None:
                 cells.append("n/a")
                 continue
+            if unit == "MiB" or name.startswith("CPU"):
+                data = [v for v in data if v is not None]  # None: not measured, not over cap
+                if not data:
+                    cells.append("?")
+                    continue
             m, text = median(data, cap)
             values[who] = m
             cells.append(text if m is None else fmt(m, unit))
@@ -654,6 +681,7 @@ def main() -> int:
         res.notes.append("/usr/bin/time is missing: no peak memory for refreshes")
     log(f"work folder {work}; feeds on 127.0.0.1:{env.port}; {nb_version or 'no newsboat'}")
     started = time.perf_counter()
+    load_before = os.getloadavg()
     try:
         log(f"[1] refresh, {feeds} feeds x {items} items, {runs} run(s)")
         small = refresh_phase(env, sets["s"], counter, res, runs, have_nb)
@@ -686,7 +714,8 @@ def main() -> int:
     print()
     print(f"reader vs {nb_version or 'newsboat (absent)'}, {'quick' if quick else 'full'} run, "
           f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
-          f"{time.perf_counter() - started:.0f} s in all. Medians; times in seconds, memory "
+          f"{time.perf_counter() - started:.0f} s in all; load average {load_before[0]:.1f} at "
+          f"the start, {os.getloadavg()[0]:.1f} at the end. Medians; times in seconds, memory "
           f"in MiB (peak RSS).")
     print()
     print(table(res, args.cap, targets))
