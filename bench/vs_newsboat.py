@@ -647,6 +647,8 @@ def main() -> int:
                         "(default 500; quick 50)")
     parser.add_argument("--runs", type=int, help="runs of each refresh (default 5; quick 1)")
     parser.add_argument("--open-runs", type=int, help="runs of each open (default 5; quick 2)")
+    parser.add_argument("--big-open-runs", type=int, help="runs of each open of the big "
+                        "store (default 3; quick 2)")
     parser.add_argument("--cap", type=float, default=120.0, help="cap of any one wait, s")
     parser.add_argument("--settle", type=float, help="seconds of memory reading after the list "
                         "shows (default 3; quick 1.5)")
@@ -658,6 +660,7 @@ def main() -> int:
     big_items = args.big_items or (50 if quick else 500)
     runs = args.runs or (1 if quick else 5)
     open_runs = args.open_runs or (2 if quick else 5)
+    big_open_runs = args.big_open_runs or (2 if quick else 3)
     settle = args.settle if args.settle is not None else (1.5 if quick else 3.0)
     slow = 20.0  # an open slower than this is run once only
 
@@ -695,7 +698,7 @@ def main() -> int:
         big = build_phase(env, sets["b"], counter, res, have_nb)
         if env.tmux_bin is not None:
             log(f"[4] open, {sets['b'].articles:,} articles")
-            open_phase(env, sets["b"], big, res, max(1, min(open_runs, 3)), settle, slow)
+            open_phase(env, sets["b"], big, res, big_open_runs, settle, slow)
     finally:
         server.shutdown()
         if env.tmux_bin:
