@@ -14,8 +14,10 @@ from reader.text.stories import Fingerprint, fingerprint, same_story
 PER_KEY = 20
 CANDIDATES = 24
 # Articles found only through `name` keys (the names layer: independent reports of one event)
-# must share at least this many of them to be compared.
-MIN_NAME_KEYS = 2
+# must share at least this many of them to be compared: the layer wants 3 names in common
+# (MIN_SHARED_NAMES), and comparing the many articles that share one or two popular names
+# would cost more than the rest of grouping.
+MIN_NAME_KEYS = 3
 # Articles grouped per transaction: about 0.1 s of holding the write lock, which a refresh
 # or the app waiting on the store barely notices.
 BATCH = 100

@@ -284,7 +284,7 @@ _PLAIN = _CALENDAR | frozenset(
     "weeks month months day days today yesterday tomorrow told just being other such only very "
     "new now per cent percent people".split()
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w\-]|['’](?=\w))*|[.!?]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w\-]*(?:['’]\w+)*|[.!?]")
 _NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
 
 
