@@ -215,7 +215,7 @@ async def test_refresh_keeps_the_selection(tmp_path: Path, feed_server):
     feed_server.serve_file("/feed.xml", first)
     path = tmp_path / "reader.db"
     with Store(path) as store:
-        feed = store.add_feed(feed_server.url("/feed.xml"))
+        store.add_feed(feed_server.url("/feed.xml"))
         refresh(store)
         other = store.add_feed("https://example.invalid/other.xml")
         newer = Entry(key="late", title="Late news", published=2_000_000_000, content="x")

@@ -64,12 +64,15 @@ def parse_feed(content: bytes, url: str = "", content_type: str | None = None) -
     headers = {"content-type": content_type} if content_type else None
     # A stream, not the bytes themselves: feedparser tries open() on a bytes argument,
     # so a body that happens to spell a local path would be read from disk.
-    result = feedparser.parse(
-        io.BytesIO(content),
-        sanitize_html=False,          # our body pipeline strips scripts, styles and forms
-        resolve_relative_uris=False,  # bodies are resolved later against Entry.base
-        response_headers=headers,
-    )
+    try:
+        result = feedparser.parse(
+            io.BytesIO(content),
+            sanitize_html=False,          # our body pipeline strips scripts, styles and forms
+            resolve_relative_uris=False,  # bodies are resolved later against Entry.base
+            response_headers=headers,
+        )
+    except Exception as error:   # feedparser's lenient parser can fail in odd ways on junk
+        raise FeedError(f"this is not a feed: it could not be read ({_describe(error)})") from None
 
     problem = result.get("bozo_exception") if result.get("bozo") else None
     if isinstance(problem, ThingsNobodyCaresAboutButMe):

@@ -1,21 +1,20 @@
-"""Refresh many feeds: fetch them concurrently, parse off the main thread, store each in one transaction.
+"""Refresh many feeds: fetch them concurrently, parse them in worker processes, store each in one transaction.
 
-A feed that fails records its error on the feed and never stops or slows the others.
+A feed that fails records its error on the feed and never stops or slows the others. A
+database that cannot be written stops the refresh (StoreError): that is not a feed's fault.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from reader.core.models import FetchResult, ParsedFeed
-from reader.core.store import Feed, Store, StoreError, plain_text
-
-# Bodies smaller than this are parsed in this process: starting a worker process costs more
-# than parsing them. Larger ones go to a pool of processes, so parsing uses every core.
-_PARSE_IN_POOL_FROM = 256 * 1024
+from reader.core.store import Feed, Store, plain_text
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,112 @@ def parse_for_store(content: bytes, url: str, content_type: str | None) -> tuple
     return parsed, texts
 
 
+def parse_time_limit(size: int) -> float:
+    """Seconds a feed of `size` bytes may take to parse before it is given up on.
+
+    Normal feeds parse at well over 1 MB/s; the limit is for feeds built to make the parser
+    crawl (some inputs make feedparser's regular expressions take quadratic time).
+    """
+    return 20.0 + size / 200_000
+
+
+@dataclass
+class _Parsing:
+    feed: Feed
+    result: FetchResult
+    future: Future
+    deadline: float
+
+
+class _Parser:
+    """Worker processes that parse feeds, each parse with a time limit.
+
+    Parsing happens in other processes so that it uses every core and so that a feed that
+    makes the parser crawl can be stopped: its worker is killed and the pool replaced.
+    """
+
+    def __init__(self, workers: int | None, time_limit: Callable[[int], float]):
+        self.workers = workers or max(1, min(4, os.cpu_count() or 1))
+        self.time_limit = time_limit
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: list[_Parsing] = []
+
+    def submit(self, feed: Feed, result: FetchResult) -> None:
+        for attempt in range(2):
+            if self.pool is None:
+                import multiprocessing
+
+                # "spawn": safe to start from a program with threads (the app, the fetchers).
+                self.pool = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn")
+                )
+            try:
+                future = self.pool.submit(parse_for_store, result.content or b"",
+                                          result.moved_to or result.url, result.content_type)
+            except BrokenProcessPool:
+                self.close(kill=True)      # a worker died; start afresh once
+                if attempt:
+                    raise
+                continue
+            self.pending.append(_Parsing(feed, result, future, 0.0))
+            return
+
+    def busy(self) -> bool:
+        # Back-pressure: never hold more than a few feeds waiting to be parsed or stored.
+        return len(self.pending) > 2 * self.workers
+
+    def step(self, wait_a_little: bool) -> list[tuple[_Parsing, object]]:
+        """The parses that ended since the last step, as (parsing, outcome): the parse's
+        result, or an Exception (FeedError, a crash, or TimeoutError when it took too long)."""
+        if not self.pending:
+            return []
+        now = time.monotonic()
+        for item in self.pending:
+            # A parse's clock starts when a worker takes it, not while it waits in line.
+            if not item.deadline and item.future.running():
+                item.deadline = now + self.time_limit(len(item.result.content or b""))
+        if wait_a_little:
+            wait([item.future for item in self.pending], timeout=0.25,
+                 return_when=FIRST_COMPLETED)
+        now = time.monotonic()
+        ended: list[tuple[_Parsing, object]] = []
+        broken = False
+        for item in list(self.pending):
+            if item.future.done():
+                self.pending.remove(item)
+                try:
+                    ended.append((item, item.future.result()))
+                except BrokenProcessPool:
+                    broken = True
+                    ended.append((item, RuntimeError("the parser stopped unexpectedly")))
+                except Exception as error:
+                    ended.append((item, error))
+            elif item.deadline and now > item.deadline:
+                self.pending.remove(item)
+                ended.append((item, TimeoutError()))
+                broken = True
+        if broken:
+            self._restart()
+        return ended
+
+    def _restart(self) -> None:
+        """Kill the workers (one is stuck or dead) and parse what was waiting in a new pool."""
+        waiting = [(item.feed, item.result) for item in self.pending]
+        self.pending.clear()
+        self.close(kill=True)
+        for feed, result in waiting:
+            self.submit(feed, result)
+
+    def close(self, kill: bool = False) -> None:
+        if self.pool is None:
+            return
+        if kill:
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                process.kill()
+        self.pool.shutdown(wait=not kill, cancel_futures=True)
+        self.pool = None
+
+
 def refresh(
     store: Store,
     feed_ids: Iterable[int] | None = None,
@@ -70,11 +175,14 @@ def refresh(
     on_feed: OnFeed | None = None,
     parse_workers: int | None = None,
     retention_days: int | None = None,
+    time_limit: Callable[[int], float] = parse_time_limit,
+    fetch_options: dict | None = None,
 ) -> RefreshSummary:
     """Fetch, parse and store the given feeds (all feeds when None).
 
     `on_feed(outcome, done, total)` is called after each feed, from this thread.
     With `retention_days`, read and unstarred articles older than that are deleted afterwards.
+    Raises StoreError when the database cannot be written (disk full, read-only, damaged).
     """
     from reader.core.fetch import Fetcher
     from reader.core.parse import FeedError
@@ -86,97 +194,60 @@ def refresh(
     by_url = {f.url: f for f in feeds}
     summary = RefreshSummary()
     total = len(feeds)
-    pool: ProcessPoolExecutor | None = None
-    pending: list[tuple[Feed, FetchResult, Future]] = []
 
-    def finish(feed: Feed, outcome: FeedRefreshed) -> None:
+    def finish(outcome: FeedRefreshed) -> None:
         summary.add(outcome)
         if on_feed is not None:
             on_feed(outcome, summary.feeds, total)
 
-    def store_parsed(feed: Feed, result: FetchResult, parsed: ParsedFeed, texts: list[str]) -> None:
-        try:
+    def fail(feed: Feed, message: str) -> None:
+        store.record_error(feed.id, message)
+        finish(FeedRefreshed(feed.id, feed.name, error=message))
+
+    def store_parsed(item: _Parsing, outcome: object) -> None:
+        feed, result = item.feed, item.result
+        if isinstance(outcome, FeedError):
+            fail(feed, str(outcome))
+        elif isinstance(outcome, TimeoutError):
+            fail(feed, "reading this feed took too long; it may be built to slow readers down")
+        elif isinstance(outcome, Exception):
+            fail(feed, f"could not read this feed: {outcome}")
+        else:
+            parsed, texts = outcome
             if result.moved_to:
                 store.move_feed(feed.id, result.moved_to)
             counts = store.store_feed(
                 feed.id, parsed, etag=result.etag, last_modified=result.last_modified,
                 search_texts=texts,
             )
-        except StoreError as error:
-            finish(feed, FeedRefreshed(feed.id, feed.name, error=str(error)))
-            return
-        name = parsed.title or feed.name
-        finish(feed, FeedRefreshed(feed.id, name, counts.new, counts.updated,
-                                   warning=parsed.warning))
+            finish(FeedRefreshed(feed.id, parsed.title or feed.name, counts.new, counts.updated,
+                                 warning=parsed.warning))
 
-    def fail(feed: Feed, message: str) -> None:
-        try:
-            store.record_error(feed.id, message)
-        except StoreError:
-            pass
-        finish(feed, FeedRefreshed(feed.id, feed.name, error=message))
-
-    def collect(block: bool) -> None:
-        for item in list(pending):
-            feed, result, future = item
-            if not block and not future.done():
-                continue
-            pending.remove(item)
-            try:
-                parsed, texts = future.result()
-            except FeedError as error:
-                fail(feed, str(error))
-            except Exception as error:   # a crashed worker must not stop the refresh
-                fail(feed, f"could not read this feed: {error}")
-            else:
-                store_parsed(feed, result, parsed, texts)
-
-    fetcher = Fetcher(concurrency=concurrency)
+    parser = _Parser(parse_workers, time_limit)
+    fetcher = Fetcher(concurrency=concurrency, **(fetch_options or {}))
     try:
-        requests = [(f.url, f.etag, f.last_modified) for f in feeds]
-        for result in fetcher.fetch_all(requests):
+        for result in fetcher.fetch_all([(f.url, f.etag, f.last_modified) for f in feeds]):
             feed = by_url[result.url]
             if result.error:
                 fail(feed, result.error)
             elif result.not_modified:
                 store.record_not_modified(feed.id)
-                finish(feed, FeedRefreshed(feed.id, feed.name, not_modified=True))
-            elif len(result.content or b"") >= _PARSE_IN_POOL_FROM:
-                if pool is None:
-                    pool = _parse_pool(parse_workers)
-                future = pool.submit(parse_for_store, result.content,
-                                     result.moved_to or result.url, result.content_type)
-                result.content = None      # the worker has its copy; do not hold two
-                pending.append((feed, result, future))
-                # Back-pressure: never hold more than a few parsed feeds waiting to be stored.
-                while len(pending) > 2 * pool._max_workers:
-                    wait([f for _, _, f in pending], return_when=FIRST_COMPLETED)
-                    collect(block=False)
+                finish(FeedRefreshed(feed.id, feed.name, not_modified=True))
             else:
-                try:
-                    parsed, texts = parse_for_store(result.content or b"",
-                                                    result.moved_to or result.url,
-                                                    result.content_type)
-                except FeedError as error:
-                    fail(feed, str(error))
-                else:
-                    store_parsed(feed, result, parsed, texts)
-            collect(block=False)
-        collect(block=True)
+                parser.submit(feed, result)
+            for item, outcome in parser.step(wait_a_little=False):
+                store_parsed(item, outcome)
+            while parser.busy():
+                for item, outcome in parser.step(wait_a_little=True):
+                    store_parsed(item, outcome)
+        while parser.pending:
+            for item, outcome in parser.step(wait_a_little=True):
+                store_parsed(item, outcome)
     finally:
         fetcher.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        parser.close(kill=bool(parser.pending))
     if retention_days:
         summary.expired = store.expire(retention_days)
     if summary.new or summary.updated:
         store.optimize()
     return summary
-
-
-def _parse_pool(workers: int | None) -> ProcessPoolExecutor:
-    import multiprocessing
-
-    count = workers or max(1, min(4, os.cpu_count() or 1))
-    # "spawn" so that a pool started from a threaded program (the app) is safe.
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))

@@ -264,6 +264,7 @@ class Store:
             )
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA busy_timeout = 10000")
+            self._refuse_newer()     # before anything writes to a file we do not understand
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
@@ -273,13 +274,17 @@ class Store:
 
     # --- opening and closing ---
 
-    def _migrate(self) -> None:
+    def _refuse_newer(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
+            self._db.close()
             raise StoreError(
                 f"the database {self.path} was made by a newer version of the reader "
                 f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade the reader"
             )
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
         for number in range(version, SCHEMA_VERSION):
             with self._transaction():
                 for statement in _statements(_MIGRATIONS[number]):
