@@ -89,24 +89,12 @@ def _open_app(ctx: click.Context) -> None:
 
 
 def _subscribe_samples(store) -> None:
-    """First run: subscribe to the sample feeds that ship with the reader, and load them."""
+    """First run: subscribe to the sample feeds that ship with the reader (the app fetches
+    feeds that were never fetched as soon as it opens)."""
     from reader.core.config import sample_feed_paths
-    from reader.core.refresh import refresh
 
-    paths = sample_feed_paths()
-    for path in paths:
+    for path in sample_feed_paths():
         store.add_feed(str(path))
-    if paths:
-        refresh(store)
-        _group_stories(store)
-
-
-def _group_stories(store) -> None:
-    try:
-        from reader.stories import group_new_articles
-    except ImportError:
-        return
-    group_new_articles(store)
 
 
 # --- feeds ------------------------------------------------------------------------------------

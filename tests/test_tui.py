@@ -316,6 +316,26 @@ async def test_empty_database_says_how_to_add_feeds(tmp_path: Path):
     store.close()
 
 
+async def test_first_run_fetches_the_subscribed_sample_feeds_in_the_background(tmp_path: Path):
+    # What `reader` does on an empty database: subscribe to the sample feeds, open the app;
+    # the app fetches feeds that were never fetched, and the articles appear.
+    with Store(tmp_path / "first.db") as store:
+        for path in sample_feed_paths():
+            store.add_feed(str(path))
+    seen: list = []
+    app, store = make_app(tmp_path / "first.db")
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        screen = main(app)
+        await until(pilot, lambda: any(isinstance(m, RefreshFinished) for m in seen), timeout=60)
+        finished = next(m for m in seen if isinstance(m, RefreshFinished))
+        assert finished.new == store.count(ALL) >= 40 and not finished.failed
+        await until(pilot, lambda: screen.article_list.ids == store.article_ids(ALL.by_story()))
+        assert all(f.last_fetched for f in store.feeds())
+        # the copies of one story were grouped, so the list shows fewer rows than articles
+        assert len(screen.article_list.ids) < store.count(ALL)
+    store.close()
+
+
 async def test_help_screen_and_remapped_keys(db: Path):
     settings = Settings(keymap={"down": "x", "help": "f1"})
     app, store = make_app(db, settings)

@@ -69,6 +69,7 @@ class MainScreen(Screen):
         self.refresh_concurrency = refresh_concurrency
         self.retention_days = retention_days
         self.analysing = False
+        self._fetched_new_feeds = False
         self.view: View = ALL_ARTICLES
         self.search = ""
         self.feeds: list = []            # the last FeedsLoaded, for the palette
@@ -439,6 +440,14 @@ class MainScreen(Screen):
             self.article_list.refresh()
         else:
             self.article_list.empty_message = "No articles here."
+        never_fetched = [f.id for f in message.feeds if f.last_fetched is None]
+        if never_fetched and not self.refreshing and not self._fetched_new_feeds:
+            # Feeds subscribed but never fetched (the sample feeds on a first run, or
+            # `reader add --no-refresh`): fetch them now, in the background.
+            self._fetched_new_feeds = True
+            self.article_list.empty_message = "Fetching your feeds…"
+            self.article_list.refresh()
+            self._start_refresh(never_fetched)
 
     @on(EntitiesLoaded)
     def entities_loaded(self, message: EntitiesLoaded) -> None:
