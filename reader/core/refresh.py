@@ -7,6 +7,7 @@ database that cannot be written stops the refresh (StoreError): that is not a fe
 from __future__ import annotations
 
 import os
+import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -96,6 +97,7 @@ class _Parser:
             if self.pool is None:
                 import multiprocessing
 
+                _start_resource_tracker()
                 # "spawn": safe to start from a program with threads (the app, the fetchers).
                 self.pool = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn")
@@ -165,6 +167,28 @@ class _Parser:
                 process.kill()
         self.pool.shutdown(wait=not kill, cancel_futures=True)
         self.pool = None
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real standard error.
+
+    The tracker hands `sys.stderr.fileno()` to its process; inside the app, Textual has
+    replaced sys.stderr with an object whose fileno() is not a real descriptor, and the
+    worker processes would fail to start ("bad value(s) in fds_to_keep").
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except Exception:
+        usable = False
+    if usable or sys.__stderr__ is None:
+        return
+    replaced, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = replaced
 
 
 def refresh(
