@@ -703,6 +703,8 @@ def main() -> int:
         server.shutdown()
         if env.tmux_bin:
             env.tmux("kill-server")
+            tmpdir = os.environ.get("TMUX_TMPDIR", "/tmp")
+            Path(f"{tmpdir}/tmux-{os.getuid()}/{env.socket}").unlink(missing_ok=True)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
