@@ -272,6 +272,6 @@ def refresh(
         parser.close(kill=bool(parser.pending))
     if retention_days:
         summary.expired = store.expire(retention_days)
-    if summary.new or summary.updated:
-        store.optimize()
+    if summary.new or summary.updated or summary.expired:
+        store.analyze()
     return summary
