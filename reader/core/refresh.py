@@ -248,6 +248,7 @@ def refresh(
                                  warning=parsed.warning))
 
     parser = _Parser(parse_workers, time_limit)
+    not_modified: list[int] = []
     fetcher = Fetcher(concurrency=concurrency, **(fetch_options or {}))
     try:
         for result in fetcher.fetch_all([(f.url, f.etag, f.last_modified) for f in feeds]):
@@ -255,7 +256,9 @@ def refresh(
             if result.error:
                 fail(feed, result.error)
             elif result.not_modified:
-                store.record_not_modified(feed.id)
+                # Written all at once at the end: a commit per unchanged feed would cost
+                # more than everything else a refresh with nothing new does.
+                not_modified.append(feed.id)
                 finish(FeedRefreshed(feed.id, feed.name, not_modified=True))
             else:
                 parser.submit(feed, result)
@@ -270,6 +273,8 @@ def refresh(
     finally:
         fetcher.close()
         parser.close(kill=bool(parser.pending))
+        if not_modified:
+            store.record_not_modified(not_modified)
     if retention_days:
         summary.expired = store.expire(retention_days)
     if summary.new or summary.updated or summary.expired:

@@ -457,12 +457,14 @@ class Store:
                 (message, _now(), feed_id),
             )
 
-    def record_not_modified(self, feed_id: int) -> None:
+    def record_not_modified(self, feed_ids: Iterable[int]) -> None:
+        """Remember that these feeds answered "not modified" (one transaction for all)."""
+        now = _now()
         with self._transaction() as db:
-            db.execute(
+            db.executemany(
                 "UPDATE feeds SET last_error = NULL, error_count = 0, last_fetched = ? "
                 "WHERE id = ?",
-                (_now(), feed_id),
+                [(now, feed_id) for feed_id in feed_ids],
             )
 
     def move_feed(self, feed_id: int, new_url: str) -> None:
