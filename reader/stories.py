@@ -72,7 +72,7 @@ def group_new_articles(store: Store, limit: int | None = None) -> int:
         size = BATCH if limit is None else min(BATCH, limit - done)
         # Reading the batch inside the write transaction means two readers grouping at once
         # never file one article twice.
-        with store._transaction() as db:
+        with store.transaction() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
                 "WHERE a.story_id IS NULL ORDER BY a.id LIMIT ?",

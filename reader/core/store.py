@@ -328,6 +328,11 @@ class Store:
             except sqlite3.DatabaseError as error:
                 raise StoreError(_explain(error, self.path)) from error
 
+    def transaction(self):
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT), for modules that keep tables
+        of their own in this database (the story matcher)."""
+        return self._transaction()
+
     def _read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         """Run a query on a read connection of its own.
 
