@@ -216,8 +216,9 @@ async def test_refresh_keeps_the_selection(tmp_path: Path, feed_server):
     path = tmp_path / "reader.db"
     with Store(path) as store:
         store.add_feed(feed_server.url("/feed.xml"))
-        refresh(store)
+        # Fetched (and failed) before the app opens, so the app does not fetch it by itself.
         other = store.add_feed("https://example.invalid/other.xml")
+        refresh(store)
         newer = Entry(key="late", title="Late news", published=2_000_000_000, content="x")
         seen: list = []
     app, store = make_app(path)
