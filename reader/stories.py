@@ -34,7 +34,8 @@ class StoryArticle:
 
 @dataclass(frozen=True)
 class Story:
-    """One story: its id (the id of its first article), headline and articles, oldest first."""
+    """One story: its id (the id of its lead, the earliest published of its articles),
+    headline and articles."""
 
     id: int
     title: str
@@ -82,6 +83,8 @@ def group_new_articles(store: Store, limit: int | None = None) -> int:
                 article = _known(row)
                 keys = article.fingerprint.keys()
                 article.story_id = _match(db, article, keys) or article.id
+                if article.story_id != article.id:
+                    _lead_by_earliest(db, article)
                 db.executemany(
                     "INSERT OR IGNORE INTO story_keys (kind, key, article_id) VALUES (?, ?, ?)",
                     [(kind, key, article.id) for kind, key in keys],
@@ -93,6 +96,19 @@ def group_new_articles(store: Store, limit: int | None = None) -> int:
             break
         done += len(rows)
     return done
+
+
+def _lead_by_earliest(db, article: _Known) -> None:
+    """A story is shown by its earliest source: when the article joining it was published
+    before the story's current lead, it becomes the lead and the story takes its id."""
+    lead = db.execute(
+        "SELECT published FROM articles WHERE id = ?", (article.story_id,)
+    ).fetchone()
+    if lead is not None and article.published < lead[0]:
+        db.execute(
+            "UPDATE articles SET story_id = ? WHERE story_id = ?", (article.id, article.story_id)
+        )
+        article.story_id = article.id
 
 
 def _match(db, article: _Known, keys: list[tuple[str, str]]) -> int | None:

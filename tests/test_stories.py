@@ -178,6 +178,17 @@ def test_grouping_is_incremental_and_persisted(tmp_path):
         assert store.execute("SELECT count(*) FROM story_keys")[0][0] > keys
 
 
+def test_a_story_is_led_by_its_earliest_source(store):
+    # The wire copy arrives first (a lower id) but was published an hour after the original.
+    copy = add(store, "desk", "d1", "WIRE: Port of Rotterdam opens its giant new lock",
+               BODY + " Copyright Wire Service.", published=T0 + 3600)
+    group_new_articles(store)
+    original = add(store, "port", "p1", "Lock opens at Rotterdam port after six years", BODY)
+    group_new_articles(store)
+    assert story_id(store, copy) == story_id(store, original) == original
+    assert story_sizes(store, [original]) == {original: 2}
+
+
 def test_limit_groups_oldest_first(store):
     ids = [add(store, "port", f"p{i}", f"Story number {i} about the harbour lock", f"{OTHER} {i}" * 3)
            for i in range(5)]
