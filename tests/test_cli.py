@@ -139,3 +139,56 @@ def test_env_var_selects_the_database(tmp_path, monkeypatch):
     out = CliRunner().invoke(main, ["add", "--no-refresh", "https://example.org/feed.xml"])
     assert out.exit_code == 0
     assert db.exists()
+
+
+SEED = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
+SEED_TITLE = "El Salvador Proposes to Host US Criminals and Unlawful Migrants"
+
+
+def test_render_json_follows_the_contract_for_several_files_in_order(tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Mayor Ana Ortiz opened the new bridge in Valencia.\n\n"
+                     "Ortiz said the bridge took four years to build.")
+    out = CliRunner().invoke(main, ["render", "--json", "--title", SEED_TITLE, str(SEED), str(plain)])
+    assert out.exit_code == 0, out.output
+    seed, other = [json.loads(line) for line in out.output.splitlines()]
+    assert set(seed) == {"title", "text", "removed", "entities"}
+    assert seed["title"] == SEED_TITLE
+    assert [r["reason"] for r in seed["removed"]].count("title") == 2
+    assert [r["reason"] for r in seed["removed"]].count("repeat") == 4
+    for e in seed["entities"] + other["entities"]:
+        assert e["kind"] in ("person", "place")
+    for doc in (seed, other):
+        for e in doc["entities"]:
+            assert doc["text"][e["start"]:e["end"]] == e["text"]
+    people = {e["canonical"] for e in seed["entities"] if e["kind"] == "person"}
+    places = {e["canonical"] for e in seed["entities"] if e["kind"] == "place"}
+    assert {"Nayib Bukele", "Marco Rubio"} <= people
+    assert {"El Salvador", "United States", "Lake Coatepeque"} <= places
+    assert other["text"].startswith("Mayor Ana Ortiz")
+    assert {e["canonical"] for e in other["entities"] if e["text"] == "Ortiz"} == {"Ana Ortiz"}
+
+
+def test_render_reads_standard_input_and_shows_markup_literally():
+    out = CliRunner().invoke(main, ["render", "--plain", "--no-highlight", "-"],
+                             input="<p>[bold]not bold[/bold] \x1b]52;c;eA==\x07and [@click=app.quit]x[/]</p>")
+    assert out.exit_code == 0
+    assert "[bold]not bold[/bold] and [@click=app.quit]x[/]" in out.output
+    assert "\x1b" not in out.output
+
+
+def test_show_stories_and_people_as_json(env):
+    run, _, tmp_path = env
+    sample = __import__("reader.core.config", fromlist=["x"]).sample_feed_paths()
+    assert run("add", *map(str, sample)).exit_code == 0
+    stories = [json.loads(l) for l in run("stories", "--json", "--min", "2").output.splitlines()]
+    assert stories and all(len(s["articles"]) >= 2 for s in stories)
+    assert all(set(a) >= {"id", "feed", "title", "link"} for s in stories for a in s["articles"])
+    assert any("copper" in s["title"].lower() for s in stories)
+    seed = json.loads(run("articles", "--json", "--search", "Bukele").output.splitlines()[0])
+    shown = json.loads(run("show", str(seed["id"]), "--json").output)
+    assert shown["title"] == SEED_TITLE and len(shown["removed"]) >= 6
+    people = [json.loads(l) for l in run("people", "--json").output.splitlines()]
+    assert any(p["name"] == "Nayib Bukele" and p["articles"] >= 1 for p in people)
+    mentioning = run("articles", "--json", "--mentions", "Nayib Bukele").output.splitlines()
+    assert [json.loads(l)["id"] for l in mentioning] == [seed["id"]]
