@@ -9,7 +9,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -307,7 +307,10 @@ def _tokens(text: str, limit: int) -> list[tuple[str, bool]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _base(word: str) -> str:
+    # Cached: a store's articles share most of their words, and grouping asks for each
+    # word's base many times.
     word = word.casefold().replace("’", "'")
     return word[:-2] if word.endswith("'s") else word
 
