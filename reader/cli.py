@@ -194,56 +194,63 @@ def refresh(ctx: click.Context, feeds: tuple[str, ...], quiet: bool, db: Path | 
 
 
 def _run_refresh(store, ids, quiet: bool) -> None:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.text import Text
-
     from reader.core.refresh import refresh as refresh_feeds
-
     from reader.core.settings import load_settings
 
-    console = Console(stderr=False, highlight=False)
     settings, problem = load_settings()
     if problem:
         click.echo(f"reader: {problem}", err=True)
     total = len(ids) if ids is not None else len(store.feeds())
-    with Progress(
-        TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(),
-        console=console, transient=True, disable=quiet or not console.is_terminal,
-    ) as progress:
+
+    def run(on_feed):
+        return refresh_feeds(store, ids, on_feed=on_feed,
+                             concurrency=settings.refresh_concurrency,
+                             retention_days=settings.retention_days)
+
+    if quiet or not sys.stdout.isatty():
+        # Plain lines (or none): no progress bar, and rich is not even imported.
+        summary = run(None if quiet else lambda outcome, done, total_: click.echo(
+            "".join(text for text, _style in _outcome_pieces(outcome))))
+    else:
+        summary = _refresh_with_progress(run, total)
+    expired = f", {summary.expired} old read articles deleted" if summary.expired else ""
+    click.echo(
+        f"{summary.feeds} feeds: {summary.new} new articles, {summary.updated} updated, "
+        f"{summary.not_modified} not modified, {summary.failed} failed{expired}"
+    )
+
+
+def _refresh_with_progress(run, total: int):
+    """Refresh in a terminal: a progress bar, and a coloured line per feed above it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    with Progress(TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as progress:
         task = progress.add_task("refresh", total=total)
 
         def on_feed(outcome, done, total_):
             progress.update(task, completed=done)
-            if quiet:
-                return
-            line = Text()
-            if outcome.error:
-                line.append("✗ ", style="red")
-                line.append(outcome.name)
-                line.append(f": {outcome.error}", style="red")
-            elif outcome.not_modified:
-                line.append("· ", style="dim")
-                line.append(outcome.name)
-                line.append(": not modified", style="dim")
-            else:
-                line.append("✓ ", style="green")
-                line.append(outcome.name)
-                line.append(f": {outcome.new} new", style="green" if outcome.new else "dim")
-                if outcome.updated:
-                    line.append(f", {outcome.updated} updated")
-                if outcome.warning:
-                    line.append(f" (warning: {outcome.warning})", style="yellow")
-            console.print(line)
+            console.print(Text.assemble(*_outcome_pieces(outcome)))
 
-        summary = refresh_feeds(store, ids, on_feed=on_feed,
-                                concurrency=settings.refresh_concurrency,
-                                retention_days=settings.retention_days)
-    expired = f", {summary.expired} old read articles deleted" if summary.expired else ""
-    console.print(Text(
-        f"{summary.feeds} feeds: {summary.new} new articles, {summary.updated} updated, "
-        f"{summary.not_modified} not modified, {summary.failed} failed{expired}"
-    ))
+        return run(on_feed)
+
+
+def _outcome_pieces(outcome) -> list[tuple[str, str]]:
+    """One feed's outcome as (text, style) pieces: "✓ name: 3 new", "✗ name: error"..."""
+    if outcome.error:
+        return [("✗ ", "red"), (outcome.name, ""), (f": {outcome.error}", "red")]
+    if outcome.not_modified:
+        return [("· ", "dim"), (outcome.name, ""), (": not modified", "dim")]
+    pieces = [("✓ ", "green"), (outcome.name, ""),
+              (f": {outcome.new} new", "green" if outcome.new else "dim")]
+    if outcome.updated:
+        pieces.append((f", {outcome.updated} updated", ""))
+    if outcome.warning:
+        pieces.append((f" (warning: {outcome.warning})", "yellow"))
+    return pieces
 
 
 @main.command("import-opml")

@@ -50,6 +50,7 @@ class Request:
     method: str
     path: str
     headers: dict[str, str]
+    client: tuple[str, int] = ("", 0)    # the client's address and port: one per connection
 
 
 Route = Reply | Callable[[Request], Reply]
@@ -101,6 +102,7 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
+        self._sockets: list[socket.socket] = []      # connections, for hang_up()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
@@ -123,6 +125,16 @@ class FeedServer:
     def requests_to(self, path: str) -> list[Request]:
         with self._lock:
             return [request for request in self.requests if request.path == path]
+
+    def hang_up(self) -> None:
+        """Close every connection a client keeps open, as servers do with idle ones."""
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def close(self) -> None:
         self._stopping.set()
@@ -150,8 +162,14 @@ class FeedServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive and chunked replies, like real servers
 
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server._sockets.append(self.connection)
+
             def do_GET(self) -> None:  # noqa: N802 (the name http.server wants)
-                request = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
+                request = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()},
+                                  self.client_address)
                 reply = server._record(request)
                 try:
                     self._send(reply)

@@ -293,6 +293,100 @@ def test_fetch_all_runs_at_most_concurrency_at_once(feed_server):
     assert 0.55 < elapsed < 1.5  # two rounds of three, not one round of six
 
 
+# -- connections kept open, proxies, addresses --------------------------------------------
+
+
+def test_connections_are_kept_open_between_fetches(feed_server, fetcher):
+    urls = [feed_server.route(f"/k{n}", Reply(body=FEED)) for n in range(3)]
+    urls.append(feed_server.route("/k-304", conditional(FEED, etag='"v"')))
+    for url in urls:
+        assert fetcher.fetch(url, etag='"v"').error is None
+    clients = {request.client for request in feed_server.requests}
+    assert len(feed_server.requests) == 4 and len(clients) == 1
+
+
+def test_a_connection_closed_by_the_server_is_not_kept(feed_server, fetcher):
+    first = feed_server.route("/closing", Reply(body=FEED, headers={"Connection": "close"}))
+    second = feed_server.route("/after", Reply(body=FEED))
+    assert fetcher.fetch(first).content == FEED
+    assert fetcher.fetch(second).content == FEED
+    assert len({request.client for request in feed_server.requests}) == 2
+
+
+def test_a_kept_connection_the_server_hung_up_is_replaced(feed_server, fetcher):
+    url = feed_server.route("/feed.xml", Reply(body=FEED))
+    assert fetcher.fetch(url).content == FEED
+    feed_server.hang_up()
+    time.sleep(0.05)
+    result = fetcher.fetch(url)
+    assert result.error is None and result.content == FEED
+    assert len({request.client for request in feed_server.requests}) == 2
+
+
+def test_an_unfinished_body_never_leaves_its_connection_for_reuse(feed_server, fetcher):
+    big = feed_server.route("/big", Reply(body=b"x" * 200_000))
+    with Fetcher(max_bytes=100_000) as small_fetcher:
+        assert small_fetcher.fetch(big).error == "the feed is larger than 98 KiB"
+        ok = feed_server.route("/ok", Reply(body=FEED))
+        assert small_fetcher.fetch(ok).content == FEED
+    assert len({request.client for request in feed_server.requests}) == 2
+
+
+def test_http_proxy_from_the_environment(feed_server, fetcher, monkeypatch):
+    # The test server plays the proxy: it is asked for the full address.
+    feed_server.route("http://feeds.example/news.xml", Reply(body=FEED))
+    monkeypatch.setenv("http_proxy", f"http://someone:secret@127.0.0.1:{feed_server.port}")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    with Fetcher() as proxied:
+        result = proxied.fetch("http://feeds.example/news.xml")
+    assert result.error is None and result.content == FEED
+    sent = feed_server.requests[0].headers
+    assert sent["host"] == "feeds.example"
+    assert sent["proxy-authorization"] == "Basic c29tZW9uZTpzZWNyZXQ="   # someone:secret
+
+
+def test_no_proxy_is_respected(feed_server, monkeypatch):
+    url = feed_server.route("/direct.xml", Reply(body=FEED))
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    with Fetcher() as fetcher:
+        assert fetcher.fetch(url).content == FEED
+
+
+def test_addresses_with_spaces_and_other_letters_are_escaped(feed_server, fetcher):
+    feed_server.route("/caf%C3%A9/news%20feed.xml?q=%C3%A9t%C3%A9", Reply(body=FEED))
+    result = fetcher.fetch(feed_server.url("/café/news feed.xml?q=été"))
+    assert result.error is None and result.content == FEED
+
+
+def test_credentials_in_the_address_are_sent_as_basic_auth(feed_server, fetcher):
+    feed_server.route("/private.xml", Reply(body=FEED))
+    result = fetcher.fetch(f"http://reader:p%40ss@127.0.0.1:{feed_server.port}/private.xml")
+    assert result.content == FEED
+    assert feed_server.requests[0].headers["authorization"] == "Basic cmVhZGVyOnBAc3M="  # reader:p@ss
+
+
+def test_a_garbled_answer_is_an_error_in_words(fetcher):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer_nonsense():
+        connection, _ = listener.accept()
+        connection.recv(4096)
+        connection.sendall(b"NONSENSE\r\n\r\n")
+        connection.close()
+
+    threading.Thread(target=answer_nonsense, daemon=True).start()
+    result = fetcher.fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml")
+    listener.close()
+    assert result.error == "the server 127.0.0.1 broke off the connection or answered in a garbled way"
+
+
 # -- local files ----------------------------------------------------------------------------
 
 

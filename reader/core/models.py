@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+class FeedError(Exception):
+    """The bytes could not be read as a feed; the message is in the user's words."""
+
+
 @dataclass
 class FetchResult:
     """What one HTTP fetch (or local file read) of a feed gave.

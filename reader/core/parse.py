@@ -19,11 +19,9 @@ import feedparser
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
 from reader.core.clean import clean, clean_line
-from reader.core.models import Entry, ParsedFeed
+from reader.core.models import Entry, FeedError, ParsedFeed
 
-
-class FeedError(Exception):
-    """The bytes could not be read as a feed; the message is in the user's words."""
+__all__ = ["FeedError", "entry_key", "parse_feed"]
 
 
 # Parsed text may be at most this much larger than the input. Without custom entities,

@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from reader.core.models import FetchResult, ParsedFeed
+from reader.core.models import FeedError, FetchResult, ParsedFeed
 from reader.core.store import Feed, Store, plain_text
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,16 @@ class _Parser:
     def __init__(self, workers: int | None, time_limit: Callable[[int], float]):
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self.time_limit = time_limit
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: ProcessPoolExecutor | None = None     # started at the first feed to parse
         self.pending: list[_Parsing] = []
 
     def submit(self, feed: Feed, result: FetchResult) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         for attempt in range(2):
             if self.pool is None:
                 import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
 
                 _start_resource_tracker()
                 # "spawn": safe to start from a program with threads (the app, the fetchers).
@@ -122,6 +127,8 @@ class _Parser:
         result, or an Exception (FeedError, a crash, or TimeoutError when it took too long)."""
         if not self.pending:
             return []
+        from concurrent.futures.process import BrokenProcessPool
+
         now = time.monotonic()
         for item in self.pending:
             # A parse's clock starts when a worker takes it, not while it waits in line.
@@ -209,7 +216,6 @@ def refresh(
     Raises StoreError when the database cannot be written (disk full, read-only, damaged).
     """
     from reader.core.fetch import Fetcher
-    from reader.core.parse import FeedError
 
     feeds = store.feeds()
     if feed_ids is not None:
