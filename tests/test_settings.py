@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from reader.core.settings import Settings, load_settings
 
 
@@ -78,3 +80,21 @@ def test_default_path_comes_from_the_environment(tmp_path: Path, monkeypatch):
     settings, message = load_settings()
     assert message is None
     assert settings.refresh_concurrency == 2
+
+
+@pytest.mark.parametrize("environment", [
+    {},
+    {"XDG_CONFIG_HOME": "/elsewhere/config", "XDG_DATA_HOME": "/elsewhere/data"},
+    {"XDG_CONFIG_HOME": "", "XDG_DATA_HOME": "  "},
+])
+def test_folders_are_where_platformdirs_puts_them(monkeypatch, environment):
+    from platformdirs import user_config_dir, user_data_dir
+
+    from reader.core import config
+
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert str(config.config_dir()) == user_config_dir("reader", appauthor=False)
+    assert str(config.data_dir()) == user_data_dir("reader", appauthor=False)
