@@ -92,11 +92,13 @@ def marks(db: Path) -> list[tuple]:
 
 
 def test_kill_9_during_refresh_loses_nothing(tmp_path):
-    bench = KillBench(tmp_path, feeds=100, items=10)
+    # 3,000 entries: a refresh stores feeds in batches of about 1,000 entries, so a kill
+    # can land between batches as well as inside one.
+    bench = KillBench(tmp_path, feeds=100, items=30)
     bench.setup(random.Random(7))
     assert len(bench.marks) > 100
     trials = [
-        bench.trial(1, kill_after_stored=1),       # just after the first feed's transaction
+        bench.trial(1, kill_after_stored=1),       # just after the first batch's transaction
         bench.trial(2, kill_after_stored=50),      # half way
         bench.trial(3, delay=random.Random(3).uniform(0.3, 1.0)),
     ]

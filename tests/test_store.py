@@ -6,7 +6,7 @@ import time
 import pytest
 
 from reader.core.models import Entry, ParsedFeed
-from reader.core.store import ALL, SCHEMA_VERSION, Store, StoreError, fts_query
+from reader.core.store import ALL, SCHEMA_VERSION, FeedToStore, Store, StoreError, fts_query
 
 
 @pytest.fixture
@@ -52,6 +52,22 @@ def test_refresh_never_duplicates_and_keeps_read_and_star_state(store):
     assert store.count() == 7
     again = store.article(first.id)
     assert again.read and again.starred and again.title == "Story 4, updated"
+
+
+def test_several_feeds_stored_in_one_transaction(store):
+    a = store.add_feed("https://a.example/feed")
+    b = store.add_feed("https://b.example/feed")
+    store.store_feed(b.id, ParsedFeed(entries=entries(2)))
+    results = store.store_feeds([
+        FeedToStore(a.id, ParsedFeed(title="A", entries=entries(3)), etag='"a1"'),
+        FeedToStore(b.id, ParsedFeed(title="B", entries=entries(4)), last_modified="yesterday"),
+    ])
+    assert [(r.new, r.updated) for r in results] == [(3, 0), (2, 0)]
+    feeds = {f.id: f for f in store.feeds()}
+    assert (feeds[a.id].title, feeds[a.id].etag) == ("A", '"a1"')
+    assert (feeds[b.id].title, feeds[b.id].last_modified) == ("B", "yesterday")
+    assert store.count() == 7
+    assert len(store.article_ids(ALL.containing("Coatepeque"))) == 7
 
 
 def test_same_key_in_two_feeds_is_two_articles(store):

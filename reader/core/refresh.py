@@ -1,4 +1,4 @@
-"""Refresh many feeds: fetch them concurrently, parse them in worker processes, store each in one transaction.
+"""Refresh many feeds: fetch them concurrently, parse them in worker processes, store them in batches.
 
 A feed that fails records its error on the feed and never stops or slows the others. A
 database that cannot be written stops the refresh (StoreError): that is not a feed's fault.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from reader.core.models import FeedError, FetchResult, ParsedFeed
-from reader.core.store import Feed, Store, plain_text
+from reader.core.store import Feed, FeedToStore, Store, plain_text
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -71,6 +71,35 @@ def parse_time_limit(size: int) -> float:
     crawl (some inputs make feedparser's regular expressions take quadratic time).
     """
     return 20.0 + size / 200_000
+
+
+class _Batch:
+    """Parsed feeds waiting to be stored together, in one transaction.
+
+    Stored when they hold enough entries or the first has waited long enough, so a
+    refresh's progress never lags far behind its parsing.
+    """
+
+    ENTRIES = 1000
+    SECONDS = 0.5
+
+    def __init__(self) -> None:
+        self.items: list[tuple[_Parsing, ParsedFeed, list[str]]] = []
+        self.entries = 0
+        self.since = 0.0
+
+    def add(self, item: _Parsing, parsed: ParsedFeed, texts: list[str]) -> None:
+        if not self.items:
+            self.since = time.monotonic()
+        self.items.append((item, parsed, texts))
+        self.entries += len(parsed.entries)
+
+    def due(self) -> bool:
+        return self.entries >= self.ENTRIES or time.monotonic() - self.since >= self.SECONDS
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.entries = 0
 
 
 @dataclass
@@ -235,7 +264,8 @@ def refresh(
         finish(FeedRefreshed(feed.id, feed.name, error=message))
 
     def store_parsed(item: _Parsing, outcome: object) -> None:
-        feed, result = item.feed, item.result
+        """A failed parse is recorded now; a parsed feed joins the batch to be stored."""
+        feed = item.feed
         if isinstance(outcome, FeedError):
             fail(feed, str(outcome))
         elif isinstance(outcome, TimeoutError):
@@ -243,17 +273,31 @@ def refresh(
         elif isinstance(outcome, Exception):
             fail(feed, f"could not read this feed: {outcome}")
         else:
-            parsed, texts = outcome
-            if result.moved_to:
-                store.move_feed(feed.id, result.moved_to)
-            counts = store.store_feed(
-                feed.id, parsed, etag=result.etag, last_modified=result.last_modified,
-                search_texts=texts,
-            )
-            finish(FeedRefreshed(feed.id, parsed.title or feed.name, counts.new, counts.updated,
-                                 warning=parsed.warning))
+            batch.add(item, *outcome)
+
+    def store_batch(force: bool = False) -> None:
+        """Store the parsed feeds waiting in the batch, if it is big or old enough."""
+        if not batch.items or not (force or batch.due()):
+            return
+        for item, _parsed, _texts in batch.items:
+            if item.result.moved_to:
+                store.move_feed(item.feed.id, item.result.moved_to)
+        counts = store.store_feeds([
+            FeedToStore(item.feed.id, parsed, item.result.etag, item.result.last_modified, texts)
+            for item, parsed, texts in batch.items
+        ])
+        for (item, parsed, _texts), count in zip(batch.items, counts):
+            finish(FeedRefreshed(item.feed.id, parsed.title or item.feed.name, count.new,
+                                 count.updated, warning=parsed.warning))
+        batch.clear()
+
+    def take(ended: list[tuple[_Parsing, object]]) -> None:
+        for item, outcome in ended:
+            store_parsed(item, outcome)
+        store_batch()
 
     parser = _Parser(parse_workers, time_limit)
+    batch = _Batch()
     not_modified: list[int] = []
     fetcher = Fetcher(concurrency=concurrency, **(fetch_options or {}))
     try:
@@ -268,14 +312,12 @@ def refresh(
                 finish(FeedRefreshed(feed.id, feed.name, not_modified=True))
             else:
                 parser.submit(feed, result)
-            for item, outcome in parser.step(wait_a_little=False):
-                store_parsed(item, outcome)
+            take(parser.step(wait_a_little=False))
             while parser.busy():
-                for item, outcome in parser.step(wait_a_little=True):
-                    store_parsed(item, outcome)
+                take(parser.step(wait_a_little=True))
         while parser.pending:
-            for item, outcome in parser.step(wait_a_little=True):
-                store_parsed(item, outcome)
+            take(parser.step(wait_a_little=True))
+        store_batch(force=True)
     finally:
         fetcher.close()
         parser.close(kill=bool(parser.pending))
