@@ -637,6 +637,17 @@ def table(res: Results, cap: float, targets: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def compile_package() -> None:
+    """Write the reader's bytecode before measuring, as an installed program has it.
+
+    Without it, a run in an environment with PYTHONDONTWRITEBYTECODE=1 (this sandbox has
+    it) compiles every module of ours from source at every start: ~45 ms per command.
+    """
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "reader"), quiet=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs (smoke run)")
@@ -664,6 +675,7 @@ def main() -> int:
     settle = args.settle if args.settle is not None else (1.5 if quick else 3.0)
     slow = 20.0  # an open slower than this is run once only
 
+    compile_package()
     work = Path(tempfile.mkdtemp(prefix="vs-newsboat-"))
     sets = {"s": FeedSet("s", feeds, items), "b": FeedSet("b", feeds, big_items)}
     counter = Counter()
