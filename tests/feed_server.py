@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip as gzip_module
 import itertools
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+TLS_CERTIFICATE = Path(__file__).parent / "data" / "tls" / "localhost-cert.pem"
+TLS_KEY = Path(__file__).parent / "data" / "tls" / "localhost-key.pem"
 
 
 @dataclass
@@ -99,19 +103,25 @@ def endless(piece: bytes = b" ", pause: float = 0.05) -> Reply:
 class FeedServer:
     """A threading HTTP server on 127.0.0.1 with a port of its own; use it as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: bool = False) -> None:
         self.routes: dict[str, Route] = {}
+        self.scheme = "https" if tls else "http"
         self.requests: list[Request] = []
         self._sockets: list[socket.socket] = []      # connections, for hang_up()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
+        if tls:
+            # A self-signed certificate for 127.0.0.1 (tests/data/tls, valid until 2125).
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(TLS_CERTIFICATE, TLS_KEY)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="feed-server", daemon=True)
         self._thread.start()
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def route(self, path: str, reply: Route) -> str:
         """Answer GETs of `path` (query included, if any) with `reply`; returns the full URL."""
@@ -224,6 +234,13 @@ class FeedServer:
                 pass  # keep test output quiet
 
         return Handler
+
+
+@pytest.fixture
+def tls_feed_server() -> Iterator[FeedServer]:
+    """The same server speaking https, with a self-signed certificate (TLS_CERTIFICATE)."""
+    with FeedServer(tls=True) as server:
+        yield server
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import tracemalloc
 import zlib
 
 import pytest
-from feed_server import Reply, closed_port, conditional, endless, feed_server, redirect  # noqa: F401
+from feed_server import (Reply, TLS_CERTIFICATE, closed_port, conditional, endless,  # noqa: F401
+                         feed_server, redirect, tls_feed_server)
 
 from reader import __version__
 from reader.core.fetch import USER_AGENT, Fetcher, check_web_url, is_local_source, is_web_url
@@ -385,6 +386,75 @@ def test_a_garbled_answer_is_an_error_in_words(fetcher):
     result = fetcher.fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml")
     listener.close()
     assert result.error == "the server 127.0.0.1 broke off the connection or answered in a garbled way"
+
+
+# -- https ---------------------------------------------------------------------------------
+
+
+def test_https_with_a_certificate_nobody_vouches_for_is_refused(tls_feed_server, fetcher, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    url = tls_feed_server.route("/feed.xml", Reply(body=FEED))
+    error = fetcher.fetch(url).error
+    assert error.startswith("could not make a secure connection to 127.0.0.1: ")
+    assert "certificate verify failed" in error
+    assert tls_feed_server.requests == []
+
+
+def test_https_with_a_trusted_certificate_and_a_kept_connection(tls_feed_server, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CERTIFICATE))    # as a company's own authority
+    urls = [tls_feed_server.route(f"/feed{n}.xml", Reply(body=FEED, headers={"ETag": '"e"'}))
+            for n in range(3)]
+    with Fetcher() as fetcher:
+        results = [fetcher.fetch(url) for url in urls]
+    assert [r.content for r in results] == [FEED] * 3 and results[0].etag == '"e"'
+    assert len({request.client for request in tls_feed_server.requests}) == 1
+
+
+def test_https_through_a_proxy_tunnel(tls_feed_server, monkeypatch):
+    """An https feed behind a proxy goes through a CONNECT tunnel; the proxy sees no content."""
+    import socket
+    import threading
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CERTIFICATE))
+    url = tls_feed_server.route("/tunnelled.xml", Reply(body=FEED))
+    asked: list[bytes] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def pipe(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def proxy():
+        client, _ = listener.accept()
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += client.recv(4096)
+        asked.append(head)
+        upstream = socket.create_connection(("127.0.0.1", tls_feed_server.port))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        pipe(client, upstream)
+
+    threading.Thread(target=proxy, daemon=True).start()
+    monkeypatch.setenv("https_proxy", f"http://someone:secret@127.0.0.1:{listener.getsockname()[1]}")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    with Fetcher(total_timeout=5.0) as fetcher:
+        result = fetcher.fetch(url)
+    listener.close()
+    assert result.error is None and result.content == FEED
+    assert asked[0].startswith(f"CONNECT 127.0.0.1:{tls_feed_server.port} HTTP/1.".encode())
+    assert b"Proxy-Authorization: Basic c29tZW9uZTpzZWNyZXQ=" in asked[0]
 
 
 # -- local files ----------------------------------------------------------------------------

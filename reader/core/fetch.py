@@ -539,13 +539,22 @@ class _Connections:
             if self._tls is None:
                 # Built on first use: loading the certificates takes tens of milliseconds,
                 # which a refresh of plain-http feeds should not pay.
-                try:
-                    import certifi
-
-                    self._tls = ssl.create_default_context(cafile=certifi.where())
-                except ImportError:
-                    self._tls = ssl.create_default_context()
+                self._tls = _tls_context()
             return self._tls
+
+
+def _tls_context() -> ssl.SSLContext:
+    """Certificates are checked against SSL_CERT_FILE / SSL_CERT_DIR when the environment
+    names them (a company's own authority, say), else against certifi's bundle."""
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile or capath:
+        return ssl.create_default_context(cafile=cafile, capath=capath)
+    try:
+        import certifi
+    except ImportError:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class _Exchange:
