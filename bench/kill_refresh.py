@@ -38,6 +38,36 @@ def with_store(db: Path, code: str, *args: str) -> str:
     return done.stdout
 
 
+def child_processes(pid: int) -> list[int]:
+    """The process ids of `pid`'s children (Linux /proc)."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as file:
+                found.extend(int(child) for child in file.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def still_running(pids: list[int], within: float) -> list[int]:
+    """Those of `pids` still running after waiting up to `within` seconds for them to end."""
+    deadline = time.monotonic() + within
+    while True:
+        alive = [pid for pid in pids if _alive(pid)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            return file.read().rsplit(")", 1)[1].split()[0] != "Z"    # a zombie has ended
+    except OSError:
+        return False
+
+
 @dataclass
 class Trial:
     number: int
@@ -48,10 +78,12 @@ class Trial:
     marks_kept: bool
     completed: bool              # the refresh after the kill finished, every feed stored once
     problems: list[str] = field(default_factory=list)
+    leftovers: list[int] = field(default_factory=list)   # its processes still alive 5 s after
 
     @property
     def ok(self) -> bool:
-        return self.integrity and self.marks_kept and self.completed and not self.problems
+        return (self.integrity and self.marks_kept and self.completed and not self.problems
+                and not self.leftovers)
 
 
 class KillBench:
@@ -161,12 +193,18 @@ class KillBench:
             while process.poll() is None and time.monotonic() - started < (delay or 0):
                 time.sleep(0.001)
         waited = time.monotonic() - started
+        children = child_processes(process.pid)
         killed = process.poll() is None
         if killed:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
         stored = self.stored_count(etags)
-        return self.check(number, waited, killed, stored, etags)
+        trial = self.check(number, waited, killed, stored, etags)
+        # The parse workers (and multiprocessing's tracker) must not outlive a killed reader.
+        trial.leftovers = still_running(children, within=5.0)
+        for pid in trial.leftovers:
+            os.kill(pid, signal.SIGKILL)
+        return trial
 
     def check(self, number: int, delay: float, killed: bool, stored: int, etags: dict[str, str]) -> Trial:
         problems: list[str] = []
@@ -231,7 +269,8 @@ def run(trials: int, feeds: int, items: int, seed: int, folder: Path | None = No
             print(f"trial {number:3d}: kill at {trial.delay:5.2f} s  killed={'yes' if trial.killed else 'no '}  "
                   f"feeds committed before kill {trial.stored_before_kill:3d}/{feeds}  "
                   f"integrity {'ok' if trial.integrity else 'FAIL'}  marks {'kept' if trial.marks_kept else 'LOST'}  "
-                  f"next refresh {'complete' if trial.completed else 'INCOMPLETE'}"
+                  f"next refresh {'complete' if trial.completed else 'INCOMPLETE'}  "
+                  f"processes left {len(trial.leftovers)}"
                   + ("" if trial.ok else f"  {trial.problems[:2]}"), flush=True)
         return results
 
@@ -251,7 +290,8 @@ def main() -> int:
     print(f"\n{len(results)} trials, {len(killed)} killed while running "
           f"({len(mid)} after some feeds were committed and before all were), "
           f"{sum(t.integrity for t in results)} integrity ok, {sum(t.marks_kept for t in results)} marks kept, "
-          f"{sum(t.completed for t in results)} next refreshes complete, {len(failed)} failed; "
+          f"{sum(t.completed for t in results)} next refreshes complete, "
+          f"{sum(len(t.leftovers) for t in results)} processes outlived their reader, {len(failed)} failed; "
           f"{time.monotonic() - started:.0f} s")
     return 1 if failed else 0
 

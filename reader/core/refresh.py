@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
@@ -134,7 +135,8 @@ class _Parser:
                 _start_resource_tracker()
                 # "spawn": safe to start from a program with threads (the app, the fetchers).
                 self.pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn")
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent, initargs=(os.getpid(),),
                 )
             try:
                 future = self.pool.submit(parse_for_store, result.content or b"",
@@ -203,6 +205,21 @@ class _Parser:
                 process.kill()
         self.pool.shutdown(wait=not kill, cancel_futures=True)
         self.pool = None
+
+
+def _watch_parent(parent: int) -> None:
+    """Runs in each parse worker: end the worker once the reader that started it is gone.
+
+    A reader killed outright (kill -9, a closed terminal) cannot shut its pool down, and
+    the workers would otherwise wait for work forever (each holds its queue's other end).
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
 
 
 def _start_resource_tracker() -> None:
