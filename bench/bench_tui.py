@@ -47,6 +47,29 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True).stdout
 
 
+def _launch(session: str, command: str) -> float:
+    """Start `command` in a new 120x40 tmux session; returns the moment it was launched.
+    (A session started while the server of the previous one is shutting down can fail to
+    start: it is started again.)"""
+    for _ in range(5):
+        started = time.perf_counter()
+        _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
+        if subprocess.run(["tmux", "has-session", "-t", session],
+                          capture_output=True).returncode == 0:
+            return started
+        time.sleep(0.2)
+    raise RuntimeError(f"tmux could not start a session for {command!r}")
+
+
+def _wait(condition, started: float, what: str, limit: float = 30) -> float:
+    """Poll until `condition()` holds; returns the seconds since `started`."""
+    while not condition():
+        if time.perf_counter() - started > limit:
+            raise RuntimeError(f"{what} did not happen within {limit} s")
+        time.sleep(0.003)
+    return time.perf_counter() - started
+
+
 def whole_process(db: Path, runs: int):
     """Seconds from launch until rows are painted, until all ids are in (the status line
     counts them), then until a key is answered; and the resident memory."""
@@ -54,20 +77,18 @@ def whole_process(db: Path, runs: int):
     env = f"PYTHONPATH={ROOT}"
     for run in range(runs):
         session = f"bench{os.getpid()}{run}"
-        started = time.perf_counter()
         # The shell stays after the app ends, so a crash leaves its traceback on screen.
-        _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-              f"{env} {sys.executable} -m reader.tui.app --db {db}; echo APP-EXITED; sleep 30")
+        started = _launch(session, f"{env} {sys.executable} -m reader.tui.app --db {db}; "
+                                   "echo APP-EXITED; sleep 30")
         try:
-            while not _first_row(session):
-                if time.perf_counter() - started > 30:
-                    screen = _tmux("capture-pane", "-p", "-t", session)
-                    raise RuntimeError(f"the app did not show its list within 30 s:\n{screen}")
-                time.sleep(0.003)
-            painted.append(time.perf_counter() - started)
-            while "articles  (" not in _tmux("capture-pane", "-p", "-t", session):
-                time.sleep(0.003)
-            counted.append(time.perf_counter() - started)
+            try:
+                painted.append(_wait(lambda: _first_row(session), started, "the list"))
+            except RuntimeError as error:
+                screen = _tmux("capture-pane", "-p", "-t", session)
+                raise RuntimeError(f"{error}:\n{screen}") from None
+            counted.append(_wait(
+                lambda: "articles  (" in _tmux("capture-pane", "-p", "-t", session),
+                started, "the count of all articles"))
             # The key: m toggles the first row's unread mark (the cursor is on it).
             before = _row_marks(session)
             key_sent = time.perf_counter()
@@ -102,13 +123,11 @@ def bare_textual(runs: int) -> list[float]:
     times = []
     for run in range(runs):
         session = f"bare{os.getpid()}{run}"
-        started = time.perf_counter()
-        _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-              f"exec {sys.executable} {script}")
+        started = _launch(session, f"exec {sys.executable} {script}")
         try:
-            while "BARE-APP-PAINTED" not in _tmux("capture-pane", "-p", "-t", session):
-                time.sleep(0.003)
-            times.append(time.perf_counter() - started)
+            times.append(_wait(
+                lambda: "BARE-APP-PAINTED" in _tmux("capture-pane", "-p", "-t", session),
+                started, "the bare app's label"))
         finally:
             _tmux("kill-session", "-t", session)
     return times
@@ -247,8 +266,8 @@ def main() -> None:
         figures = asyncio.run(in_app(db, max(1, args.runs // 2)))
         for name, values in figures.items():
             print(f"  in app: {name:36} {ms(statistics.median(values))}  (max {ms(max(values))})")
-        for words, count, seconds, in_app in search_times(db, args.runs):
-            print(f"  search {words!r:20} {count:7} results  {ms(in_app)} as the app does it"
+        for words, count, seconds, as_the_app in search_times(db, args.runs):
+            print(f"  search {words!r:20} {count:7} results  {ms(as_the_app)} as the app does it"
                   f"  ({ms(seconds)} as one sorted query)")
 
 

@@ -4,10 +4,15 @@ kept in the store (articles.story_id, with the keys each article is filed under 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from reader.core.store import Store
-from reader.text.stories import Fingerprint, fingerprint, same_story
+
+if TYPE_CHECKING:
+    from reader.text.stories import Fingerprint
+
+# The matcher (reader.text.stories, which loads numpy: ~80 ms) is imported only when
+# articles are grouped, so reading stories and their sizes (the list's "+N") stays cheap.
 
 # Grouping work per article stays flat as the store grows: at most this many articles are
 # read back per key (the newest), and at most this many candidates are compared.
@@ -60,6 +65,8 @@ _COLUMNS = (
 
 
 def _known(row: tuple) -> _Known:
+    from reader.text.stories import fingerprint
+
     id_, feed_id, key, title, link, published, text, story_id, feed = row
     return _Known(id_, feed_id, published, story_id, fingerprint(key, title, link, text, feed))
 
@@ -144,6 +151,8 @@ def _match(db, article: _Known, keys: list[tuple[str, str]]) -> int | None:
         f"WHERE a.id IN ({','.join('?' * len(ranked))}) AND a.story_id IS NOT NULL",
         ranked,
     ).fetchall()
+    from reader.text.stories import same_story
+
     matched = [
         other.story_id
         for other in map(_known, rows)

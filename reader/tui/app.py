@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from textual.app import App
@@ -29,6 +28,13 @@ class ReaderApp(App):
         self.settings = settings or Settings()
         self.settings_message = settings_message
 
+    def get_default_screen(self) -> MainScreen:
+        # The main screen is the app's first screen, not pushed over Textual's blank one in
+        # on_mount: a screen pushed then is drawn while Textual still holds the display back
+        # at start-up, that drawing is thrown away and done again (~40 ms).
+        return MainScreen(self.store, self.settings.refresh_concurrency,
+                          self.settings.retention_days, self.settings.mark_story_read)
+
     def on_mount(self) -> None:
         problems = [self.settings_message] if self.settings_message else []
         if self.settings.theme in self.available_themes:
@@ -39,9 +45,6 @@ class ReaderApp(App):
         if unknown:
             problems.append(f"unknown key binding ids in [keymap]: {', '.join(unknown)}")
         self.set_keymap({k: v for k, v in self.settings.keymap.items() if k not in unknown})
-        self.push_screen(MainScreen(self.store, self.settings.refresh_concurrency,
-                                    self.settings.retention_days,
-                                    self.settings.mark_story_read))
         if problems:
             self.notify("Settings: " + "; ".join(problems), severity="warning", timeout=10,
                         markup=False)
@@ -58,6 +61,8 @@ def run_app(db_path: Path, settings_path: Path | None = None) -> None:
 
 
 def main() -> None:
+    import argparse     # here, not for `reader`, which starts the app through click (~1.5 ms)
+
     parser = argparse.ArgumentParser(prog="python -m reader.tui.app")
     parser.add_argument("--db", type=Path, help="the database file")
     parser.add_argument("--settings", type=Path, help="the settings file (TOML)")

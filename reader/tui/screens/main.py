@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -11,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from reader.core.store import Article, Store, StoreError
@@ -36,8 +37,11 @@ from reader.tui.messages import (
 from reader.tui.view import ALL_ARTICLES, STARRED, View
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
-from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.feed_list import BACK, FeedList
+from reader.tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from reader.tui.widgets.entity_panel import EntityPanel
 
 NO_FEEDS = "No feeds yet: press R to refresh, or add feeds with `reader add URL`."
 SEARCH_DELAY = 0.15          # seconds of quiet typing before a search runs
@@ -85,21 +89,40 @@ class MainScreen(Screen):
         self._base: tuple[View, list[int]] | None = None   # the unsearched view's ids
 
     def compose(self) -> ComposeResult:
+        # The width class is set before the panes are made: Textual sets it on the first
+        # Resize, which comes after the first frame (a narrow terminal would show three panes).
+        width = self.app.size.width
+        self.add_class(next(name for least, name in reversed(self.HORIZONTAL_BREAKPOINTS)
+                            if width >= least))
         with Horizontal(id="panes"):
             yield FeedList(id="feeds", classes="pane")
             with Vertical(id="right"):
+                # The search box and the entity panel are hidden at first: they are made
+                # when first needed (see search_box and entity_panel), not for the first frame.
                 with Vertical(id="list-pane", classes="pane -current"):
-                    yield Input(placeholder="search: words in titles and bodies", id="search")
                     yield ArticleList(self.store, id="articles")
                 with Horizontal(id="article-pane", classes="pane"):
                     yield ArticleView(id="article")
-                    yield EntityPanel(id="entities")
         yield Static(id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
+        # The first screenful is read and shown right here, on the UI thread (~1 ms), so the
+        # list is drawn with the first frame: a worker's answer would only come after it.
+        try:
+            first = self._first_page(self.view, time.perf_counter())
+        except StoreError:
+            self.load_articles(self.view)      # the worker says what is wrong
+        else:
+            self.articles_loaded(first)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Start the workers once the list is on screen (before, they would only slow the
+        drawing down): all the ids of the view, and the feeds with their counts."""
+        if self._partial is not None and self._partial == self._shown_view():
+            self._load_articles(self._partial, None, None, first_page=False)
         self.load_feeds()
-        self.load_articles(self.view)
 
     # --- widgets ---
 
@@ -117,11 +140,22 @@ class MainScreen(Screen):
 
     @property
     def entity_panel(self) -> EntityPanel:
-        return self.query_one("#entities", EntityPanel)
+        """The people and places of the open article, made (hidden) when first needed."""
+        panels = self.query("#entities")
+        if panels:
+            return panels.first()
+        from reader.tui.widgets.entity_panel import EntityPanel
+
+        panel = EntityPanel(id="entities")
+        panel.display = False          # until the user asks for it (e)
+        self.query_one("#article-pane").mount(panel)
+        return panel
 
     @property
-    def search_box(self) -> Input:
-        return self.query_one("#search", Input)
+    def search_box(self) -> Input | None:
+        """The search box above the list, once the user has searched (it is made then)."""
+        boxes = self.query("#search")
+        return boxes.first(Input) if boxes else None
 
     @property
     def narrow(self) -> bool:
@@ -207,18 +241,26 @@ class MainScreen(Screen):
             base = self._base[1]
         self._load_articles(view, keep, base)
 
+    def _first_page(self, view: View, started: float) -> ArticlesLoaded:
+        """The first screenful by itself (an index walk, ~1 ms at any size) so a big view
+        shows at once, with its rows; all the ids (~100 ms at 100,000 articles) follow.
+        A view with no more than that is complete."""
+        rows = self.store.articles(view.filter, limit=FIRST_PAGE)
+        return ArticlesLoaded(view, [row.id for row in rows], None, time.perf_counter() - started,
+                              complete=len(rows) < FIRST_PAGE, rows=rows)
+
     @work(thread=True, exclusive=True, group="articles")
-    def _load_articles(self, view: View, keep: int | None, base: list[int] | None) -> None:
+    def _load_articles(self, view: View, keep: int | None, base: list[int] | None,
+                       first_page: bool = True) -> None:
         started = time.perf_counter()
         worker = get_current_worker()
         try:
-            if keep is None and not view.filter.search:
-                # The first screenful by itself (an index walk, ~1 ms) so a big view shows
-                # at once; all the ids (~100 ms at 100,000 articles) follow.
-                first = [row.id for row in self.store.articles(view.filter, limit=FIRST_PAGE)]
-                if len(first) == FIRST_PAGE and not worker.is_cancelled:
-                    self.post_message(ArticlesLoaded(view, first, None,
-                                                     time.perf_counter() - started, False))
+            if first_page and keep is None and not view.filter.search:
+                first = self._first_page(view, started)
+                if not worker.is_cancelled:
+                    self.post_message(first)
+                if first.complete:
+                    return
             matching = getattr(self.store, "matching_ids", None)
             if base is not None and matching is not None:
                 # Search within the view's ids, already in order: only the unordered set of
@@ -461,7 +503,7 @@ class MainScreen(Screen):
         if self._partial == message.view and message.complete:
             keep = self.article_list.selected_id   # the user may have moved meanwhile
         self._partial = None if message.complete else message.view
-        self.article_list.show_ids(message.ids, keep=keep)
+        self.article_list.show_ids(message.ids, keep=keep, rows=message.rows)
         if message.complete and not message.view.filter.search:
             if self._base is None:
                 self.warm_up()
@@ -606,8 +648,9 @@ class MainScreen(Screen):
         if self._search_timer is not None:
             self._search_timer.stop()
         box = self.search_box
-        box.value = ""
-        box.display = False
+        if box is not None:
+            box.value = ""
+            box.display = False
         if self.search:
             self.search = ""
             self.load_articles(self._shown_view(), keep=self.article_list.selected_id)
@@ -617,9 +660,10 @@ class MainScreen(Screen):
 
     def action_back(self) -> None:
         pane = self.current_pane()
-        if self.focused is self.search_box or (pane == "list-pane" and self.search):
+        focused = self.focused.id if self.focused is not None else None
+        if focused == "search" or (pane == "list-pane" and self.search):
             self.clear_search()
-        elif self.focused is self.entity_panel:
+        elif focused == "entities":
             self.article_view.focus()
         elif pane == "article-pane":
             self.show_pane("list-pane")
@@ -735,8 +779,11 @@ class MainScreen(Screen):
             return
         self._start_refresh([feed_id])
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         box = self.search_box
+        if box is None:
+            box = Input(placeholder="search: words in titles and bodies", id="search")
+            await self.query_one("#list-pane").mount(box, before=0)
         box.display = True
         self.show_pane("list-pane", box)
 

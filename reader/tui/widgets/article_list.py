@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import replace
 
 from rich.cells import cell_len, set_cell_size
@@ -66,11 +67,14 @@ class ArticleList(ScrollView, can_focus=True):
     def selected_row(self) -> ArticleRow | None:
         return self.row_at(self.cursor) if self.ids else None
 
-    def show_ids(self, ids: list[int], keep: int | None = None) -> None:
+    def show_ids(self, ids: list[int], keep: int | None = None,
+                 rows: Iterable[ArticleRow] = ()) -> None:
         """Show these articles; the cursor stays on `keep` if it is among them, else at the
-        same position (so marking the last unread one read in Unread moves to the next)."""
+        same position (so marking the last unread one read in Unread moves to the next).
+        `rows` are rows already read for some of them (they are not asked for again)."""
         old_cursor = self.cursor
         self.ids = ids
+        self._remember(list(rows))
         if keep is not None:
             try:
                 index = ids.index(keep)
@@ -127,6 +131,10 @@ class ArticleList(ScrollView, can_focus=True):
             rows = self.store.rows(wanted)
         except StoreError:
             return
+        self._remember(rows)
+
+    def _remember(self, rows: list[ArticleRow]) -> None:
+        """Keep these rows, and find the sizes of their stories (for "+N") once."""
         for row in rows:
             self._rows[row.id] = row
         while len(self._rows) > _CACHE_ROWS:
@@ -168,15 +176,20 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     def _style(self, name: str) -> Style:
+        """The style of a component ("cursor", "meta"...) or of the list itself ("base"),
+        kept until the styles change (working it out each line cost most of the drawing)."""
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(f"article-list--{name}")
+            style = self._styles[name] = (
+                self.rich_style if name == "base"
+                else self.get_component_rich_style(f"article-list--{name}")
+            )
         return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
-        base = self.rich_style
+        base = self._style("base")
         if not self.ids:
             if y == 1 and self.empty_message:
                 return Strip([Segment("  " + self.empty_message, base)]).crop_extend(0, width, base)
@@ -187,7 +200,7 @@ class ArticleList(ScrollView, can_focus=True):
         return self._row_strip(row, width, index == self.cursor)
 
     def _row_strip(self, row: ArticleRow, width: int, selected: bool) -> Strip:
-        base = self.rich_style
+        base = self._style("base")
         text_style = base + self._style("read" if row.read else "unread")
         meta = base + self._style("meta")
         star = base + self._style("star")
