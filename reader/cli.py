@@ -79,13 +79,20 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 
 def _open_app(ctx: click.Context) -> None:
-    store = _open_store(ctx)
-    if not store.has_feeds():
-        _subscribe_samples(store)
-    store.close()
-    from reader.tui.app import run_app
+    from reader.core.store import Store, StoreError
 
-    run_app(ctx.obj["db"])
+    try:
+        store = Store(ctx.obj["db"])
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    try:
+        if not store.has_feeds():
+            _subscribe_samples(store)
+        from reader.tui.app import run_app
+    except BaseException:
+        store.close()
+        raise
+    run_app(ctx.obj["db"], store=store)      # the app uses this store and closes it
 
 
 def _subscribe_samples(store) -> None:

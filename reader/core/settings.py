@@ -5,7 +5,6 @@ A missing file means defaults, silently; a broken one means defaults and one cle
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
         return Settings(), None
     except OSError as error:
         return Settings(), f"cannot read the settings file {path}: {error.strerror or error}"
+    import tomllib     # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -6,7 +6,6 @@ Every SQL statement of the project lives here. Schema changes are migrations num
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 import threading
@@ -872,7 +871,9 @@ def _statements(script: str) -> list[str]:
 
 
 def _fingerprint(entry: Entry) -> str:
-    digest = hashlib.blake2b(digest_size=12)
+    from hashlib import blake2b     # here: the module's import is on the way to the first screen
+
+    digest = blake2b(digest_size=12)
     for part in (entry.title, entry.link, entry.author, entry.summary, entry.content):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")

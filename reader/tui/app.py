@@ -50,10 +50,11 @@ class ReaderApp(App):
                         markup=False)
 
 
-def run_app(db_path: Path, settings_path: Path | None = None) -> None:
-    """Open the app on the database at `db_path` (the one Store of this process)."""
+def run_app(db_path: Path, settings_path: Path | None = None, store: Store | None = None) -> None:
+    """Open the app on the database at `db_path`, or on `store` when it is already open
+    (the one Store of this process; closed when the app ends)."""
     settings, message = load_settings(settings_path)
-    store = Store(db_path)
+    store = store or Store(db_path)
     try:
         ReaderApp(store, settings, message).run()
     finally:
