@@ -515,8 +515,7 @@ class _Connections:
             return None
         auth = None
         if parts.username is not None:
-            pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-            auth = {"Proxy-Authorization": "Basic " + base64.b64encode(pair.encode()).decode("ascii")}
+            auth = {"Proxy-Authorization": _basic_auth(parts.username, parts.password)}
         return (parts.hostname, parts.port or 8080), auth
 
     def give_back(self, origin: tuple[str, str, int], connection) -> None:
@@ -618,11 +617,14 @@ def _request_parts(url: str) -> tuple[tuple[str, str, int], str, str, str | None
     target = quote(parts.path or "/", safe=_SAFE_IN_PATH)
     if parts.query:
         target += "?" + quote(parts.query, safe=_SAFE_IN_QUERY)
-    auth = None
-    if parts.username is not None:
-        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        auth = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+    auth = _basic_auth(parts.username, parts.password) if parts.username is not None else None
     return (scheme, host, port), target, host_header, auth
+
+
+def _basic_auth(username: str, password: str | None) -> str:
+    """The Basic credentials for a user and password as written in an address (%-escaped)."""
+    pair = f"{unquote(username)}:{unquote(password or '')}"
+    return "Basic " + base64.b64encode(pair.encode()).decode("ascii")
 
 
 def _shut(sock: socket.socket | None) -> None:
