@@ -207,7 +207,6 @@ def _run_refresh(store, ids, quiet: bool) -> None:
     settings, problem = load_settings()
     if problem:
         click.echo(f"reader: {problem}", err=True)
-    total = len(ids) if ids is not None else len(store.feeds())
 
     def run(on_feed):
         return refresh_feeds(store, ids, on_feed=on_feed,
@@ -219,7 +218,7 @@ def _run_refresh(store, ids, quiet: bool) -> None:
         summary = run(None if quiet else lambda outcome, done, total_: click.echo(
             "".join(text for text, _style in _outcome_pieces(outcome))))
     else:
-        summary = _refresh_with_progress(run, total)
+        summary = _refresh_with_progress(run, len(ids) if ids is not None else len(store.feeds()))
     expired = f", {summary.expired} old read articles deleted" if summary.expired else ""
     click.echo(
         f"{summary.feeds} feeds: {summary.new} new articles, {summary.updated} updated, "

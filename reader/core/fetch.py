@@ -307,9 +307,7 @@ class Fetcher:
             return f"timed out after {_seconds(self.read_timeout)} s"
         if isinstance(error, _ConnectFailed):
             return f"could not connect to {host}: {_plain(error.__cause__ or error)}"
-        if isinstance(error, (http.client.RemoteDisconnected, http.client.IncompleteRead)):
-            return f"the server {host} broke off the connection or answered in a garbled way"
-        if isinstance(error, http.client.HTTPException):
+        if isinstance(error, http.client.HTTPException):   # hung up, cut short, or not HTTP
             return f"the server {host} broke off the connection or answered in a garbled way"
         if isinstance(error, OSError):
             return f"the connection to {host} was lost"
